@@ -1,0 +1,280 @@
+/**
+ * Runs a Pulumi TypeScript program in Pulumi's mock runtime and records every resource it
+ * registers: type, name, parent, options, the inputs as the program wrote them and the outputs the
+ * provider simulator filled in. This is what `pulumi preview` would send the policy pack, without
+ * the Pulumi CLI or a cloud account.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "./config";
+
+/** The serialized-property signature key and the secret signature (`@pulumi/pulumi/runtime/rpc`). */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** Resource options as the engine reports them to analyzers. */
+export interface PlannedOptions {
+  protect: boolean;
+  ignoreChanges: string[];
+  deleteBeforeReplace?: boolean;
+  additionalSecretOutputs: string[];
+  aliases: string[];
+  dependencies: string[];
+}
+
+/** One resource the program registered. */
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** False for component resources and the root stack. */
+  custom: boolean;
+  /** URN of the parent resource, absent for the root stack. */
+  parent?: string;
+  /** Provider reference (`<urn>::<id>`) when an explicit provider was given. */
+  provider?: string;
+  id?: string;
+  /** Inputs as plain data: secrets unwrapped, resources as URNs, unknowns as the sentinel. */
+  inputs: Record<string, unknown>;
+  /** Outputs as plain data, the same way. */
+  outputs: Record<string, unknown>;
+  /** Inputs in the wire form (secrets wrapped in their signature), as an analyzer receives them. */
+  wireInputs: Record<string, unknown>;
+  /** Outputs in the wire form. */
+  wireOutputs: Record<string, unknown>;
+  /** Top-level output keys that are secret. */
+  secretOutputs: string[];
+  options: PlannedOptions;
+}
+
+export interface ProgramRun {
+  /** In registration order; the root stack first. */
+  resources: PlannedResource[];
+  /** The stack outputs (the program's exports), plain. */
+  outputs: Record<string, unknown>;
+  /** Stack output names whose values are secret. */
+  secretOutputs: string[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** True when `v` is a serialized secret (`{ [SIG_KEY]: SECRET_SIG, value }`). */
+export function isWireSecret(v: unknown): v is { value: unknown } {
+  return isRecord(v) && v[SIG_KEY] === SECRET_SIG;
+}
+
+/** Unwraps secrets and turns resource references into their URN, recursively. */
+export function plainOf(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(plainOf);
+  if (!isRecord(v)) return v;
+  if (isWireSecret(v)) return plainOf(v.value);
+  if (typeof v[SIG_KEY] === "string" && typeof v.urn === "string") return v.urn;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = plainOf(x);
+  return out;
+}
+
+/** True when `v` holds a secret anywhere inside. */
+export function containsSecret(v: unknown): boolean {
+  if (isWireSecret(v)) return true;
+  if (Array.isArray(v)) return v.some(containsSecret);
+  if (isRecord(v)) return Object.values(v).some(containsSecret);
+  return false;
+}
+
+/**
+ * The mock monitor puts the root stack's type into its children's URNs; the engine does not.
+ * Rewritten so URNs read as `pulumi preview` shows them.
+ */
+export function engineUrn(urn: string): string {
+  return urn.replace(`::${ROOT_STACK_TYPE}$`, "::");
+}
+
+function plainRecord(v: unknown): Record<string, unknown> {
+  const p = plainOf(v);
+  return isRecord(p) ? p : {};
+}
+
+/** The program's entry file: `main:` of Pulumi.yaml, else package.json `main`, else index.ts/js. */
+export function programEntry(programDir: string): string {
+  const dir = path.resolve(programDir);
+  const projectFile = path.join(dir, "Pulumi.yaml");
+  const mainLine = fs.existsSync(projectFile)
+    ? /^main:\s*(\S+)\s*$/m.exec(fs.readFileSync(projectFile, "utf8"))
+    : null;
+  const candidates: string[] = [];
+  if (mainLine) candidates.push(path.join(dir, mainLine[1]));
+  const pkgFile = path.join(dir, "package.json");
+  if (fs.existsSync(pkgFile)) {
+    const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: unknown };
+    if (typeof pkg.main === "string") candidates.push(path.join(dir, pkg.main));
+  }
+  candidates.push(path.join(dir, "index.ts"), path.join(dir, "index.js"));
+  for (const c of candidates) {
+    for (const f of [c, `${c}.ts`, path.join(c, "index.ts"), `${c}.js`]) {
+      if (fs.existsSync(f) && fs.statSync(f).isFile()) return f;
+    }
+  }
+  throw new Error(`no Pulumi program in ${dir}: expected index.ts, or main: in Pulumi.yaml`);
+}
+
+/**
+ * Lets a program outside this repository resolve `@pulumi/*` and the components from this
+ * repository's node_modules when it has none of its own, so it shares this process's Pulumi runtime.
+ */
+function shareNodeModules(): void {
+  const ours = path.resolve(__dirname, "..", "..", "node_modules");
+  const current = (process.env.NODE_PATH ?? "").split(path.delimiter).filter((p) => p !== "");
+  if (current.includes(ours)) return;
+  process.env.NODE_PATH = [...current, ours].join(path.delimiter);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require("module") as { Module: { _initPaths(): void } }).Module._initPaths();
+}
+
+/** Lets `require` load TypeScript, unless a loader is already registered. */
+function ensureTypeScript(): void {
+  const extensions = require.extensions;
+  if (extensions[".ts"] !== undefined) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsNode = require("ts-node") as typeof import("ts-node");
+  tsNode.register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
+}
+
+interface RegisterRequestLike {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getProtect(): boolean;
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+  getAliasurnsList?(): string[];
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface RegisterResponseLike {
+  getUrn(): string;
+  getId(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface OutputsRequestLike {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+type Callback<T> = (err: unknown, resp: T) => void;
+
+interface MonitorLike {
+  registerResource(req: RegisterRequestLike, cb: Callback<RegisterResponseLike>): Promise<void>;
+  registerResourceOutputs(req: OutputsRequestLike, cb: Callback<unknown>): void;
+}
+
+/**
+ * Runs the program at `programDir` with `config` under `mocks` and returns what it registered.
+ * The program runs inside a root `pulumi:pulumi:Stack` resource as under the CLI, so its exports
+ * become the stack outputs. `preview: false` (the default) lets the simulator's computed outputs
+ * flow into dependent resources, as after `pulumi up`.
+ */
+export async function runProgram(opts: {
+  programDir: string;
+  config: StackConfig;
+  mocks: pulumi.runtime.Mocks;
+  preview?: boolean;
+}): Promise<ProgramRun> {
+  const entry = programEntry(opts.programDir);
+  const { config } = opts;
+  process.env.PULUMI_CONFIG = JSON.stringify(config.values);
+  process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(config.secretKeys);
+  await pulumi.runtime.setMocks(opts.mocks, config.project, config.stack, opts.preview ?? false);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+
+  const byUrn = new Map<string, PlannedResource>();
+  const order: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    getMonitor(): MonitorLike;
+    waitForRPCs(): Promise<void>;
+  };
+  const monitor = settings.getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) =>
+    register(req, (err, resp) => {
+      if (!err && resp) {
+        const wireInputs = req.getObject()?.toJavaScript() ?? {};
+        const wireOutputs = resp.getObject()?.toJavaScript() ?? {};
+        const urn = engineUrn(resp.getUrn());
+        const resource: PlannedResource = {
+          urn,
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: req.getParent() ? engineUrn(req.getParent()) : undefined,
+          provider: req.getProvider() || undefined,
+          id: resp.getId() || undefined,
+          inputs: plainRecord(wireInputs),
+          outputs: plainRecord(wireOutputs),
+          wireInputs,
+          wireOutputs,
+          secretOutputs: Object.keys(wireOutputs).filter((k) => containsSecret(wireOutputs[k])),
+          options: {
+            protect: req.getProtect(),
+            ignoreChanges: req.getIgnorechangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            aliases: req.getAliasurnsList?.() ?? [],
+            dependencies: req.getDependenciesList().map(engineUrn),
+          },
+        };
+        if (!byUrn.has(urn)) order.push(urn);
+        byUrn.set(urn, resource);
+      }
+      cb(err, resp);
+    });
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    const r = byUrn.get(engineUrn(req.getUrn()));
+    if (r && r.type === ROOT_STACK_TYPE) {
+      const wire = req.getOutputs()?.toJavaScript() ?? {};
+      r.wireOutputs = wire;
+      r.outputs = plainRecord(wire);
+      r.secretOutputs = Object.keys(wire).filter((k) => containsSecret(wire[k]));
+    }
+    registerOutputs(req, cb);
+  };
+
+  ensureTypeScript();
+  shareNodeModules();
+  const previousCwd = process.cwd();
+  process.chdir(path.dirname(entry));
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const loaded = require(entry) as unknown;
+      if (typeof loaded === "function")
+        return (await (loaded as () => unknown)()) as Record<string, unknown>;
+      if (isRecord(loaded) && typeof loaded.default === "function") {
+        return (await (loaded.default as () => unknown)()) as Record<string, unknown>;
+      }
+      return loaded as Record<string, unknown>;
+    });
+    await settings.waitForRPCs();
+  } finally {
+    process.chdir(previousCwd);
+  }
+
+  const resources = order.map((u) => byUrn.get(u)!);
+  const stack = resources.find((r) => r.type === ROOT_STACK_TYPE);
+  return {
+    resources,
+    outputs: stack?.outputs ?? {},
+    secretOutputs: stack?.secretOutputs ?? [],
+  };
+}
