@@ -1,0 +1,96 @@
+import * as crypto from "crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { dkimTokensFor, sesSmtpPasswordV4, SIMULATED_ACCOUNT_ID } from "../../tools/simulator";
+import { resolve, settle, simulate, valueOf } from "../helpers/mocks";
+
+describe("sesSmtpPasswordV4", () => {
+  it("derives the SMTP password with AWS's published v4 algorithm", () => {
+    // Recomputed independently, step by step, from AWS's documented procedure.
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const h = (key: Buffer, msg: string) => crypto.createHmac("sha256", key).update(msg).digest();
+    const k1 = h(Buffer.from("AWS4" + secret), "11111111");
+    const k2 = h(k1, "eu-west-1");
+    const k3 = h(k2, "ses");
+    const k4 = h(k3, "aws4_request");
+    const k5 = h(k4, "SendRawEmail");
+    const expected = Buffer.concat([Buffer.from([4]), k5]).toString("base64");
+    expect(sesSmtpPasswordV4(secret, "eu-west-1")).toBe(expected);
+    expect(Buffer.from(expected, "base64")).toHaveLength(33);
+  });
+
+  it("gives a different password in each region", () => {
+    expect(sesSmtpPasswordV4("s", "us-east-1")).not.toBe(sesSmtpPasswordV4("s", "eu-west-1"));
+  });
+});
+
+describe("dkimTokensFor", () => {
+  it("gives three distinct 32-character [a-z0-9] tokens, stable per domain", () => {
+    const tokens = dkimTokensFor("example.com");
+    expect(tokens).toHaveLength(3);
+    for (const t of tokens) expect(t).toMatch(/^[a-z0-9]{32}$/);
+    expect(new Set(tokens).size).toBe(3);
+    expect(dkimTokensFor("EXAMPLE.com")).toEqual(tokens);
+    expect(dkimTokensFor("example.org")).not.toEqual(tokens);
+  });
+});
+
+describe("ProviderSimulator under setMocks", () => {
+  it("fills computed outputs in the provider's region and returns schema secrets secret", async () => {
+    const sim = await simulate({ region: "us-east-1" });
+    const parent = new pulumi.ComponentResource("test:index:Parent", "p", {}, {});
+    const euw1 = new aws.Provider("euw1", { region: "eu-west-1" }, { parent });
+    const user = new aws.iam.User("u", {}, { parent });
+    const key = new aws.iam.AccessKey("k", { user: user.name }, { parent, provider: euw1 });
+    const identity = new aws.sesv2.EmailIdentity(
+      "id",
+      { emailIdentity: "example.com" },
+      { parent, provider: euw1 },
+    );
+    const pk = new tls.PrivateKey("pk", { algorithm: "RSA", rsaBits: 2048 }, { parent });
+    const region = aws.getRegionOutput({}, { provider: euw1 });
+
+    expect((await valueOf(key.id)).length).toBe(20);
+    expect(await valueOf(key.id)).toMatch(/^AKIA[A-Z0-9]{16}$/);
+    const secret = await resolve(key.secret);
+    const password = await resolve(key.sesSmtpPasswordV4);
+    expect(secret.secret).toBe(true);
+    expect(password.secret).toBe(true);
+    expect(password.value).toBe(sesSmtpPasswordV4(secret.value!, "eu-west-1"));
+    expect(await valueOf(identity.arn)).toBe(
+      `arn:aws:ses:eu-west-1:${SIMULATED_ACCOUNT_ID}:identity/example.com`,
+    );
+    expect((await valueOf(identity.dkimSigningAttributes)).tokens).toEqual(
+      dkimTokensFor("example.com"),
+    );
+    expect(await valueOf(user.name)).toMatch(/^u-[0-9a-f]{7}$/);
+    expect((await valueOf(region)).region).toBe("eu-west-1");
+
+    const pem = await resolve(pk.privateKeyPem);
+    expect(pem.secret).toBe(true);
+    expect(pem.value).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    const publicPem = await valueOf(pk.publicKeyPem);
+    const pub = crypto.createPublicKey(publicPem);
+    expect(pub.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(await valueOf(pk.publicKeyOpenssh)).toMatch(/^ssh-rsa AAAAB3NzaC1yc2E/);
+    // The private key really matches the public key.
+    const signature = crypto.sign("sha256", Buffer.from("x"), pem.value!);
+    expect(crypto.verify("sha256", Buffer.from("x"), pub, signature)).toBe(true);
+
+    await settle(sim);
+    const recorded = sim.find("aws:iam/accessKey:AccessKey", "k")!;
+    expect(recorded.parent).toBe("urn:pulumi:stack::project::test:index:Parent::p");
+    expect(recorded.region).toBe("eu-west-1");
+    expect(recorded.options?.additionalSecretOutputs).toEqual(["secret", "sesSmtpPasswordV4"]);
+    expect(recorded.secretOutputs.sort()).toEqual(["secret", "sesSmtpPasswordV4"]);
+    expect(sim.find("aws:iam/user:User", "u")!.region).toBe("us-east-1");
+  });
+
+  it("refuses invokes it does not simulate", () => {
+    const sim = new (require("../../tools/simulator").ProviderSimulator)();
+    expect(() => sim.call({ token: "aws:ec2/getVpc:getVpc", inputs: {} })).toThrow(
+      'ProviderSimulator: no simulation for invoke "aws:ec2/getVpc:getVpc"',
+    );
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Helpers for tests that run components under `pulumi.runtime.setMocks` with the provider
+ * simulator. `setMocks` is process-global: install one simulator per test file.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ProviderSimulator, RecordedResource, SimulatorOptions } from "../../tools/simulator";
+
+export { ProviderSimulator, RecordedResource };
+
+/** Install a fresh simulator (setMocks plus the monitor hook) and return it. */
+export async function simulate(
+  opts: SimulatorOptions & { preview?: boolean; project?: string; stack?: string } = {},
+): Promise<ProviderSimulator> {
+  const sim = new ProviderSimulator(opts);
+  await sim.install({ preview: opts.preview, project: opts.project, stack: opts.stack });
+  return sim;
+}
+
+/** What an Output holds: its value (undefined when unknown), whether known, whether secret. */
+export interface Resolved<T> {
+  value: T | undefined;
+  known: boolean;
+  secret: boolean;
+}
+
+/** Resolve an Output through its internal promises, as the SDK's own tests do. */
+export async function resolve<T>(output: pulumi.Input<T>): Promise<Resolved<T>> {
+  const o = pulumi.output(output) as unknown as {
+    promise(withUnknowns?: boolean): Promise<T>;
+    isKnown: Promise<boolean>;
+    isSecret: Promise<boolean>;
+  };
+  const [value, known, secret] = await Promise.all([o.promise(), o.isKnown, o.isSecret]);
+  return { value: known ? value : undefined, known, secret };
+}
+
+/** The value of a known Output; fails the test when it is unknown. */
+export async function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+  const r = await resolve(output);
+  if (!r.known) throw new Error("output is unknown");
+  return r.value as T;
+}
+
+/** Wait until no new registrations arrive for a few turns of the event loop. */
+export async function settle(sim: ProviderSimulator): Promise<void> {
+  let quiet = 0;
+  let count = -1;
+  while (quiet < 20) {
+    await new Promise((r) => setTimeout(r, 2));
+    if (sim.resources.length === count) quiet++;
+    else {
+      quiet = 0;
+      count = sim.resources.length;
+    }
+  }
+}
+
+/** The inventory of resources as `type name` lines, in registration order. */
+export function inventory(resources: RecordedResource[]): string[] {
+  return resources.map((r) => `${r.type} ${r.name}`);
+}
