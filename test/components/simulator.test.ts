@@ -2,7 +2,12 @@ import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { dkimTokensFor, sesSmtpPasswordV4, SIMULATED_ACCOUNT_ID } from "../../tools/simulator";
+import {
+  dkimTokensFor,
+  ProviderSimulator,
+  sesSmtpPasswordV4,
+  SIMULATED_ACCOUNT_ID,
+} from "../../tools/simulator";
 import { resolve, settle, simulate, valueOf } from "../helpers/mocks";
 
 describe("sesSmtpPasswordV4", () => {
@@ -88,7 +93,7 @@ describe("ProviderSimulator under setMocks", () => {
   });
 
   it("refuses invokes it does not simulate", () => {
-    const sim = new (require("../../tools/simulator").ProviderSimulator)();
+    const sim = new ProviderSimulator();
     expect(() => sim.call({ token: "aws:ec2/getVpc:getVpc", inputs: {} })).toThrow(
       'ProviderSimulator: no simulation for invoke "aws:ec2/getVpc:getVpc"',
     );
