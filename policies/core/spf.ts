@@ -733,7 +733,8 @@ export function checkSpfOptions(opts: SpfOptions): Finding[] {
       );
     }
   }
-  if (errorsOf(findings).length > 0) return findings;
+  if (opts.all !== undefined && !["+", "-", "~", "?"].includes(opts.all)) return findings;
+  // Judge the record made of the valid options too, so range and `all` advice is never hidden.
   const record = ["v=spf1", ...mechanisms, endingOf(opts, redirectName)].join(" ");
   const analysis = analyzeSpf(record);
   return [...findings, ...analysis.permerrors, ...analysis.advice];
@@ -773,7 +774,7 @@ function termKey(t: SpfTerm): string {
  * it would authorize the whole internet.
  */
 export function mergeSpf(existing: string | undefined, add: SpfOptions): SpfMerge {
-  const optionFindings = checkSpfOptions({ ...add, all: add.redirect ? undefined : add.all });
+  const optionFindings = checkSpfOptions(add);
   const optionErrors = errorsOf(optionFindings);
   if (optionErrors.length > 0) return { findings: optionErrors };
   if (existing === undefined || existing.trim() === "") {
