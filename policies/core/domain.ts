@@ -43,7 +43,7 @@ export function checkDomainName(
   }
   let ascii = input;
   // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(input)) {
+  if (/[^\x00-\x7f]/.test(input) || /(^|\.)xn--/i.test(input)) {
     ascii = domainToASCII(input);
     if (ascii === "") {
       return fail(
