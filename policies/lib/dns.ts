@@ -1,0 +1,232 @@
+import { isUnknown } from "../core/finding";
+import { joinTxt } from "../core/txt";
+import { T } from "./types";
+import { PlainProps, list, str } from "./props";
+
+/**
+ * One DNS record resource, whatever provider declared it: Cloudflare `Record` (provider 4 and 5,
+ * `value` or `content`), Cloudflare `DnsRecord` (provider 5 and 6) or Route53 `Record` (several
+ * values in `records`).
+ */
+export interface DnsRecordView {
+  provider: "cloudflare" | "route53";
+  /** The name as written, lower-case, without a trailing dot; may be relative to the zone or `@`. */
+  name?: string;
+  /** Upper-case record type (`TXT`, `CNAME`, `MX`, ...). */
+  type?: string;
+  zoneId?: string;
+  /**
+   * The record values: for TXT each value joined from its strings (what receivers parse); for
+   * other types the content as written. A Route53 resource may hold several values; a Cloudflare
+   * record holds one.
+   */
+  values: string[];
+  /** Cloudflare only: whether proxying is on (`undefined` when not set, which means off). */
+  proxied?: boolean;
+  /** Fields that held the unknown sentinel, e.g. `content`, `records[1]`, `proxied`. */
+  unknownFields: string[];
+}
+
+function normalizeName(name: string): string {
+  const n = name.trim().toLowerCase();
+  return n.endsWith(".") ? n.slice(0, -1) : n;
+}
+
+/**
+ * A Route53 TXT value: the provider quotes each value itself and takes `""` inside a value as the
+ * boundary between two strings of one record; a value written already quoted is taken as is.
+ */
+function joinRoute53Txt(value: string): string {
+  const v = value.trim();
+  if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) {
+    return joinTxt(v);
+  }
+  return v.split('""').join("");
+}
+
+/** The record view of a resource, or undefined when the type is not a DNS record resource. */
+export function dnsRecordOf(type: string, props: PlainProps): DnsRecordView | undefined {
+  const isCloudflare = type === T.cloudflareRecord || type === T.cloudflareDnsRecord;
+  if (!isCloudflare && type !== T.route53Record) {
+    return undefined;
+  }
+  const unknownFields: string[] = [];
+  const field = (key: string): string | undefined => {
+    const v = props[key];
+    if (isUnknown(v)) {
+      unknownFields.push(key);
+      return undefined;
+    }
+    return str(v);
+  };
+  const rawName = field("name");
+  const rawType = field("type");
+  const zoneId = field("zoneId");
+  const view: DnsRecordView = {
+    provider: isCloudflare ? "cloudflare" : "route53",
+    name: rawName === undefined ? undefined : normalizeName(rawName),
+    type: rawType?.toUpperCase(),
+    zoneId,
+    values: [],
+    unknownFields,
+  };
+  if (isCloudflare) {
+    const key = props.content !== undefined && props.content !== null ? "content" : "value";
+    const content = field(key);
+    if (content !== undefined) {
+      view.values.push(view.type === "TXT" ? joinTxt(content) : content);
+    }
+    const proxied = props.proxied;
+    if (isUnknown(proxied)) {
+      unknownFields.push("proxied");
+    } else if (typeof proxied === "boolean") {
+      view.proxied = proxied;
+    }
+  } else {
+    const records = props.records;
+    if (isUnknown(records)) {
+      unknownFields.push("records");
+    }
+    list(isUnknown(records) ? undefined : records).forEach((r, i) => {
+      if (isUnknown(r)) {
+        unknownFields.push(`records[${i}]`);
+      } else if (typeof r === "string") {
+        view.values.push(view.type === "TXT" ? joinRoute53Txt(r) : r);
+      }
+    });
+  }
+  return view;
+}
+
+/** The labels of a name, left to right. */
+export function labelsOf(name: string): string[] {
+  return name === "" || name === "@" ? [] : name.split(".");
+}
+
+/** Is this a `_dmarc` name (`_dmarc` alone when relative to the zone, or `_dmarc.<domain>`)? */
+export function isDmarcName(name: string): boolean {
+  return name === "_dmarc" || name.startsWith("_dmarc.");
+}
+
+/** Is this a DKIM key name (`<selector>._domainkey[.<domain>]`)? */
+export function isDomainKeyName(name: string): boolean {
+  return labelsOf(name).includes("_domainkey");
+}
+
+/**
+ * Zone names by zone id, read once from the zones declared in the stack (Cloudflare `Zone` with
+ * `name` (provider 5+) or `zone` (provider 4); Route53 `Zone` with `zoneId` or `id`). Used to turn
+ * names relative to a zone into full names.
+ */
+export function zoneNamesOf(
+  resources: readonly { type: string; props: PlainProps }[],
+): Map<string, string> {
+  const zones = new Map<string, string>();
+  for (const r of resources) {
+    if (r.type !== T.cloudflareZone && r.type !== T.route53Zone) {
+      continue;
+    }
+    const name = str(r.props.name) ?? str(r.props.zone);
+    if (name === undefined || isUnknown(name)) {
+      continue;
+    }
+    for (const key of ["id", "zoneId"]) {
+      const id = str(r.props[key]);
+      if (id !== undefined && !isUnknown(id)) {
+        zones.set(id, normalizeName(name));
+      }
+    }
+  }
+  return zones;
+}
+
+/**
+ * The full name of a record: a name ending in its zone's name is full already; `@` is the zone;
+ * anything else is relative to the zone. Without a known zone the name is taken as written.
+ */
+export function fqdnOf(
+  view: DnsRecordView,
+  zones: ReadonlyMap<string, string>,
+): string | undefined {
+  if (view.name === undefined) {
+    return undefined;
+  }
+  const zone = view.zoneId === undefined ? undefined : zones.get(view.zoneId);
+  if (zone === undefined) {
+    return view.name === "@" ? undefined : view.name;
+  }
+  if (view.name === "@" || view.name === "") {
+    return zone;
+  }
+  if (view.name === zone || view.name.endsWith(`.${zone}`)) {
+    return view.name;
+  }
+  return `${view.name}.${zone}`;
+}
+
+/** A MX record's exchange host: Cloudflare puts the priority apart, Route53 writes `10 host`. */
+export function mxHostOf(value: string): string {
+  const parts = value.trim().split(/\s+/);
+  return normalizeName(parts[parts.length - 1] ?? "");
+}
+
+/** A DNS record resource of the stack, with its full name when it can be told. */
+export interface StackRecord<I> {
+  item: I;
+  view: DnsRecordView;
+  /** Full name: a name ending in a known zone, or relative to one; the name as written otherwise. */
+  fqdn?: string;
+  /** True when the name may be relative to a zone the stack does not declare. */
+  zoneKnown: boolean;
+}
+
+/** Every DNS record of the stack, with zones resolved once. */
+export function stackRecordsOf<I extends { type: string; props: PlainProps }>(
+  items: readonly I[],
+): StackRecord<I>[] {
+  const zones = zoneNamesOf(items);
+  const out: StackRecord<I>[] = [];
+  for (const item of items) {
+    const view = dnsRecordOf(item.type, item.props);
+    if (view !== undefined) {
+      out.push({
+        item,
+        view,
+        fqdn: fqdnOf(view, zones),
+        zoneKnown: view.zoneId !== undefined && zones.has(view.zoneId),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Does a record stand at `fqdn`? A record whose zone the stack does not declare may have a name
+ * relative to that zone, so `_dmarc` and `_dmarc.mail` may stand at `_dmarc.mail.example.com`.
+ */
+export function standsAt(record: StackRecord<unknown>, fqdn: string): boolean {
+  if (record.fqdn === undefined) {
+    return false;
+  }
+  if (record.fqdn === fqdn) {
+    return true;
+  }
+  return !record.zoneKnown && fqdn.startsWith(`${record.fqdn}.`);
+}
+
+/** `records[1]` -> `["records", 1]`, the path @pulumi/policy's proxy names. */
+export function fieldPath(field: string): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (const part of field.split(".")) {
+    const m = /^([^[]+)((?:\[\d+\])*)$/.exec(part);
+    if (m === null) {
+      path.push(part);
+      continue;
+    }
+    path.push(m[1]);
+    for (const idx of (m[2] ?? "").matchAll(/\[(\d+)\]/g)) {
+      path.push(Number(idx[1]));
+    }
+  }
+  return path;
+}

@@ -1,0 +1,69 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { errorsOf } from "../core/finding";
+import { SES_DKIM_TARGET_SUFFIX, analyzeDkimKey, checkEasyDkimCname } from "../core/dkim";
+import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
+import { isDomainKeyName } from "../lib/dns";
+import { reportFinding } from "../lib/report";
+
+/**
+ * A stand-in zone for names written relative to their zone (`<token>._domainkey`), so that the core
+ * judges token and target; it never shows in a message.
+ */
+const STAND_IN_ZONE = ".zone.invalid";
+
+function judgedName(name: string): string {
+  const labels = name.split(".");
+  const at = labels.indexOf("_domainkey");
+  return at >= 0 && labels.length - at - 1 < 2 ? `${name}${STAND_IN_ZONE}` : name;
+}
+
+function isSesDkimTarget(target: string): boolean {
+  const t = target.trim().toLowerCase().replace(/\.$/, "");
+  return t.endsWith(`.${SES_DKIM_TARGET_SUFFIX}`);
+}
+
+/**
+ * DKIM key TXT records at `<selector>._domainkey.<domain>` parse and hold a usable key (RFC 6376,
+ * 8301, 8463); CNAMEs to `<token>.dkim.amazonses.com` stand at `<token>._domainkey.<domain>` with
+ * the same token.
+ */
+export const dkimRecordValid: ResourceValidationPolicy = {
+  name: "dkim-record-valid",
+  description: "DKIM key records hold a usable key, and SES Easy DKIM CNAMEs match their token.",
+  enforcementLevel: "mandatory",
+  configSchema: { properties: {} },
+  validateResource: (args, reportViolation) => {
+    const view = recordFor(args, ["TXT", "CNAME"]);
+    if (view === undefined) {
+      return;
+    }
+    if (view.type === "CNAME") {
+      for (const target of view.values) {
+        if (view.name !== undefined && isSesDkimTarget(target)) {
+          for (const f of errorsOf(checkEasyDkimCname(judgedName(view.name), target))) {
+            const shown = { ...f, message: f.message.split(STAND_IN_ZONE).join("") };
+            reportFinding(reportViolation, args.type, args.name, shown);
+          }
+        }
+      }
+      deferUnknown(args, view, view.name === undefined ? ["name", ...VALUE_FIELDS] : VALUE_FIELDS);
+      return;
+    }
+    if (view.name === undefined) {
+      if (view.type === "TXT") {
+        deferUnknown(args, view, ["name"]);
+      }
+      return;
+    }
+    if (view.type === "TXT" && isDomainKeyName(view.name)) {
+      for (const value of view.values) {
+        for (const f of errorsOf(analyzeDkimKey(value).findings)) {
+          reportFinding(reportViolation, args.type, args.name, f);
+        }
+      }
+    }
+    if (view.type !== undefined || isDomainKeyName(view.name)) {
+      deferUnknown(args, view, VALUE_FIELDS);
+    }
+  },
+};

@@ -1,0 +1,112 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { isUnknown } from "../core/finding";
+import { DnsRecordView, isDomainKeyName, labelsOf, stackRecordsOf } from "../lib/dns";
+import { deferUnknown, recordFor } from "../lib/record-policy";
+import { str } from "../lib/props";
+import { CLOUDFLARE_RECORD_TYPES, DNS_ZONE_TYPES, T } from "../lib/types";
+import { messageFor, stackItems } from "../lib/report";
+
+const MAIL_FROM_TYPES: ReadonlySet<string> = new Set([
+  "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
+  "aws:ses/mailFrom:MailFrom",
+  T.nativeSesEmailIdentity,
+]);
+
+const STACK_TYPES: ReadonlySet<string> = new Set([
+  ...CLOUDFLARE_RECORD_TYPES,
+  ...DNS_ZONE_TYPES,
+  ...MAIL_FROM_TYPES,
+]);
+
+const FIX =
+  "Fix: set proxied: false; mail records are DNS only (mailguard's MailDomain never proxies them).";
+
+/** Why a record is a mail record whatever the stack holds, or undefined. */
+export function mailRole(view: DnsRecordView): string | undefined {
+  if (view.type === "MX") {
+    return "an MX record";
+  }
+  if (view.name !== undefined && isDomainKeyName(view.name)) {
+    return "a DKIM record";
+  }
+  if (view.name !== undefined && labelsOf(view.name)[0] === "_dmarc") {
+    return "a DMARC record";
+  }
+  if (
+    view.values.some((v) => /amazonses\.com|feedback-smtp\.[a-z0-9-]+\.amazonaws\.com/i.test(v))
+  ) {
+    return "a record pointing at SES";
+  }
+  return undefined;
+}
+
+/**
+ * Cloudflare mail records are never proxied: a proxied CNAME answers with Cloudflare's addresses
+ * instead of the target, which breaks Easy DKIM and MAIL FROM. Covers MX, `_domainkey`, `_dmarc`,
+ * records pointing at amazonses.com and, at stack level, records at an SES MAIL FROM domain.
+ */
+export const mailDnsNotProxied: ResourceValidationPolicy & StackValidationPolicy = {
+  name: "mail-dns-not-proxied",
+  description: "Cloudflare records that mail depends on are DNS only, never proxied.",
+  enforcementLevel: "mandatory",
+  configSchema: { properties: {} },
+  validateResource: (args, reportViolation) => {
+    if (!CLOUDFLARE_RECORD_TYPES.has(args.type)) {
+      return;
+    }
+    const view = recordFor(args, ["MX", "TXT", "CNAME", "A", "AAAA"]);
+    if (view === undefined) {
+      return;
+    }
+    const role = mailRole(view);
+    if (role === undefined) {
+      return;
+    }
+    if (view.proxied === true) {
+      reportViolation(
+        messageFor(
+          args.type,
+          args.name,
+          `${role} at ${view.name ?? "(unknown name)"} is proxied. ${FIX}`,
+        ),
+      );
+    } else {
+      deferUnknown(args, view, ["proxied"]);
+    }
+  },
+  validateStack: (args, reportViolation) => {
+    const items = stackItems(args.resources, STACK_TYPES);
+    const mailFromDomains = new Set<string>();
+    for (const m of items) {
+      if (!MAIL_FROM_TYPES.has(m.type)) {
+        continue;
+      }
+      const attrs = m.type === T.nativeSesEmailIdentity ? m.props.mailFromAttributes : m.props;
+      const domain =
+        typeof attrs === "object" && attrs !== null
+          ? str((attrs as Record<string, unknown>).mailFromDomain)
+          : undefined;
+      if (domain !== undefined && !isUnknown(domain)) {
+        mailFromDomains.add(domain.toLowerCase().replace(/\.$/, ""));
+      }
+    }
+    if (mailFromDomains.size === 0) {
+      return;
+    }
+    for (const r of stackRecordsOf(items)) {
+      if (r.fqdn === undefined || r.view.proxied !== true || mailRole(r.view) !== undefined) {
+        continue; // Mail records in their own right are judged per resource.
+      }
+      if (mailFromDomains.has(r.fqdn)) {
+        reportViolation(
+          messageFor(
+            r.item.type,
+            r.item.name,
+            `a record at the SES MAIL FROM domain ${r.fqdn} is proxied. ${FIX}`,
+          ),
+          r.item.urn,
+        );
+      }
+    }
+  },
+};
