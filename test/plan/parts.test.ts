@@ -1,0 +1,252 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseArgs, UsageError } from "../../tools/plan/args";
+import { ConfigError, loadStackConfig } from "../../tools/plan/config";
+import { readPolicyConfig, PolicyConfigError, type PolicyFinding } from "../../tools/plan/policy";
+import { makeRecord } from "../../tools/plan/records";
+import {
+  PLAIN,
+  renderFindings,
+  renderRecords,
+  renderTree,
+  zoneFile,
+} from "../../tools/plan/render";
+import type { PlannedResource } from "../../tools/plan/program";
+import { pemOfSesSigningKey } from "../../tools/plan/mail";
+import * as crypto from "crypto";
+
+const FIXTURES = path.join(__dirname, "fixtures", "config");
+
+function tmpFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe("parseArgs", () => {
+  it("reads every option in both --flag value and --flag=value forms", () => {
+    expect(
+      parseArgs([
+        "--config",
+        "a.yaml",
+        "--program=dir",
+        "--policy-config",
+        "p.json",
+        "--zone-file=z.zone",
+        "--json",
+      ]),
+    ).toEqual({
+      config: "a.yaml",
+      program: "dir",
+      policyConfig: "p.json",
+      zoneFile: "z.zone",
+      json: true,
+      help: false,
+    });
+  });
+
+  it("rejects an unknown argument, a missing value and a repeated option, naming each", () => {
+    expect(() => parseArgs(["--verbose"])).toThrow(
+      new UsageError('unknown argument "--verbose"; see --help'),
+    );
+    expect(() => parseArgs(["--config"])).toThrow(/--config needs a value/);
+    expect(() => parseArgs(["--config", "--json"])).toThrow(/--config needs a value/);
+    expect(() => parseArgs(["--zone-file", "a", "--zone-file", "b"])).toThrow(
+      /--zone-file given twice/,
+    );
+  });
+
+  it("recognizes --help and -h", () => {
+    expect(parseArgs(["-h"]).help).toBe(true);
+    expect(parseArgs(["--help"]).help).toBe(true);
+  });
+});
+
+describe("loadStackConfig", () => {
+  const cfg = loadStackConfig(path.join(FIXTURES, "Pulumi.staging.yaml"), FIXTURES);
+
+  it("takes the stack name from the file name and the project from Pulumi.yaml", () => {
+    expect(cfg.project).toBe("cfgproject");
+    expect(cfg.stack).toBe("staging");
+  });
+
+  it("qualifies bare keys with the project and passes values as the CLI does (JSON for non-strings)", () => {
+    expect(cfg.values).toMatchObject({
+      "aws:region": "eu-west-1",
+      "cfgproject:domain": "example.com",
+      "cfgproject:count": "3",
+      "cfgproject:enabled": "true",
+      "cfgproject:tags": '{"team":"mail"}',
+      "cfgproject:greeting": "hello",
+    });
+  });
+
+  it("keeps secure values secret behind a placeholder naming the key, since they cannot be decrypted offline", () => {
+    expect(cfg.values["cfgproject:dbPassword"]).toBe(
+      "<secret cfgproject:dbPassword: encrypted in Pulumi.staging.yaml, not decrypted offline>",
+    );
+    expect(cfg.secretKeys).toEqual(["cfgproject:apiToken", "cfgproject:dbPassword"]);
+    expect(cfg.undecrypted).toEqual(["cfgproject:dbPassword"]);
+  });
+
+  it("reports a program folder without Pulumi.yaml and a stack file that is not a mapping", () => {
+    expect(() => loadStackConfig(path.join(FIXTURES, "Pulumi.staging.yaml"), os.tmpdir())).toThrow(
+      ConfigError,
+    );
+    const bad = tmpFile("Pulumi.x.yaml", "- a\n- b\n");
+    expect(() => loadStackConfig(bad, FIXTURES)).toThrow(/must be a mapping/);
+  });
+});
+
+describe("readPolicyConfig", () => {
+  it("reads levels and per-policy objects in the --policy-pack-config format", () => {
+    expect(readPolicyConfig(path.join(FIXTURES, "policy-config.json"))).toEqual({
+      all: "advisory",
+      "no-port-25-egress": { enforcementLevel: "mandatory", allowedDestinations: ["10.0.0.0/8"] },
+      "dmarc-policy-enforced": "mandatory",
+    });
+  });
+
+  it("rejects an unknown enforcement level, naming the policy", () => {
+    const file = tmpFile("p.json", JSON.stringify({ "dmarc-policy-enforced": "strict" }));
+    expect(() => readPolicyConfig(file)).toThrow(PolicyConfigError);
+    expect(() => readPolicyConfig(file)).toThrow(
+      /"dmarc-policy-enforced": "strict" is not an enforcement level/,
+    );
+  });
+});
+
+function res(urn: string, parent?: string): PlannedResource {
+  const [type, name] = urn.split("::").slice(-2);
+  return {
+    urn,
+    type: type.split("$").pop()!,
+    name,
+    custom: true,
+    parent,
+    inputs: {},
+    outputs: {},
+    wireInputs: {},
+    wireOutputs: {},
+    secretOutputs: [],
+    options: {
+      protect: false,
+      ignoreChanges: [],
+      additionalSecretOutputs: [],
+      aliases: [],
+      dependencies: [],
+    },
+  };
+}
+
+describe("rendering", () => {
+  it("draws resources as a tree under their component", () => {
+    const stack = res("urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev");
+    const comp = res("urn:pulumi:dev::p::mailguard:index:MailDomain::mail", stack.urn);
+    const a = res(
+      "urn:pulumi:dev::p::mailguard:index:MailDomain$aws:sesv2/emailIdentity:EmailIdentity::mail-identity",
+      comp.urn,
+    );
+    const b = res(
+      "urn:pulumi:dev::p::mailguard:index:MailDomain$cloudflare:index/dnsRecord:DnsRecord::mail-dmarc",
+      comp.urn,
+    );
+    const sg = res("urn:pulumi:dev::p::aws:ec2/securityGroup:SecurityGroup::web", stack.urn);
+    expect(renderTree([stack, comp, a, b, sg])).toEqual([
+      "pulumi:pulumi:Stack  p-dev",
+      "├─ mailguard:index:MailDomain  mail",
+      "│  ├─ aws:sesv2/emailIdentity:EmailIdentity  mail-identity",
+      "│  └─ cloudflare:index/dnsRecord:DnsRecord  mail-dmarc",
+      "└─ aws:ec2/securityGroup:SecurityGroup  web",
+    ]);
+  });
+
+  const base = {
+    proxied: false,
+    resource: "r",
+    resourceType: "cloudflare:index/dnsRecord:DnsRecord",
+  };
+  const longKey = "v=DKIM1; k=rsa; p=" + "A".repeat(392);
+  const records = [
+    makeRecord("mail.example.com", "MX", "feedback-smtp.eu-west-1.amazonaws.com", {
+      ...base,
+      priority: 10,
+      ttl: 1,
+    }),
+    makeRecord(
+      "sel._domainkey.example.com",
+      "TXT",
+      `"${longKey.slice(0, 255)}" "${longKey.slice(255)}"`,
+      { ...base, ttl: 3600 },
+    ),
+    makeRecord("tok._domainkey.example.com", "CNAME", "tok.dkim.amazonses.com", {
+      ...base,
+      ttl: 1,
+      proxied: true,
+    }),
+  ];
+
+  it("writes a BIND zone file with absolute names, TXT in 255-octet strings and automatic TTL as 300", () => {
+    expect(zoneFile(records, ["records for example.com"])).toBe(
+      [
+        "; records for example.com",
+        "mail.example.com.\t300\tIN\tMX\t10 feedback-smtp.eu-west-1.amazonaws.com.",
+        `sel._domainkey.example.com.\t3600\tIN\tTXT\t"${longKey.slice(0, 255)}" "${longKey.slice(255)}"`,
+        "; proxied on Cloudflare: published as Cloudflare edge addresses, not as below",
+        "tok._domainkey.example.com.\t300\tIN\tCNAME\ttok.dkim.amazonses.com.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("tabulates records with the proxied flag and shortens long values to the width", () => {
+    const lines = renderRecords(records, 100);
+    expect(lines[0]).toMatch(/^NAME\s+TYPE\s+TTL\s+PROXIED\s+VALUE$/);
+    expect(lines[1]).toMatch(
+      /^mail\.example\.com\s+MX\s+auto\s+no\s+10 feedback-smtp\.eu-west-1\.amazonaws\.com$/,
+    );
+    expect(lines[2]).toMatch(/TXT\s+3600\s+no\s+"v=DKIM1; k=rsa; p=A+…$/);
+    expect(lines[3]).toMatch(/CNAME\s+auto\s+YES\s+tok\.dkim\.amazonses\.com$/);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
+  });
+
+  it("lists mandatory findings before advisory ones with their messages", () => {
+    const f = (
+      policyName: string,
+      enforcementLevel: PolicyFinding["enforcementLevel"],
+    ): PolicyFinding => ({
+      policyName,
+      enforcementLevel,
+      policyPackName: "mailguard",
+      policyPackVersion: "0.1.0",
+      description: "",
+      message: `${policyName} message`,
+      type: "aws:ec2/securityGroup:SecurityGroup",
+      name: "web",
+      phase: "resource",
+    });
+    const lines = renderFindings(
+      [f("spf-record-advice", "advisory"), f("no-port-25-egress", "mandatory")],
+      PLAIN,
+    );
+    expect(lines).toEqual([
+      "1 mandatory, 1 advisory",
+      "  mandatory  no-port-25-egress  aws:ec2/securityGroup:SecurityGroup  web",
+      "      no-port-25-egress message",
+      "  advisory  spf-record-advice  aws:ec2/securityGroup:SecurityGroup  web",
+      "      spf-record-advice message",
+    ]);
+  });
+});
+
+describe("pemOfSesSigningKey", () => {
+  it("turns SES's base64 PKCS#1 signing key back into a usable private key", () => {
+    const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const der = privateKey.export({ type: "pkcs1", format: "der" }).toString("base64");
+    const pem = pemOfSesSigningKey(der);
+    expect(pem).toBe(privateKey.export({ type: "pkcs1", format: "pem" }).toString());
+    expect(pemOfSesSigningKey("bm90IGEga2V5")).toBeUndefined();
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * What the plan means for mail: the SES domains it sets up (with their MAIL FROM and DKIM mode)
+ * and the SMTP settings an application needs. Secrets are never read into these values: the
+ * password is always a placeholder that names where the secret lives.
+ */
+import * as crypto from "crypto";
+import { isUnknown } from "../../policies/core/finding";
+import type { DkimPlan } from "./verdict";
+import type { PlannedResource, ProgramRun } from "./program";
+
+export const EMAIL_IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity";
+export const MAIL_FROM =
+  "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes";
+export const ACCESS_KEY = "aws:iam/accessKey:AccessKey";
+export const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
+export const SECRET = "aws:secretsmanager/secret:Secret";
+
+export interface SesDomain {
+  domain: string;
+  region: string;
+  /** Logical name of the EmailIdentity. */
+  resource: string;
+  mailFromDomain?: string;
+  behaviorOnMxFailure?: string;
+  configurationSet?: string;
+  dkim: DkimPlan;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" && !isUnknown(v) ? v : undefined;
+}
+
+function rec(v: unknown): Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : {};
+}
+
+/** The PEM form of SES's `domainSigningPrivateKey` (base64 PKCS#1 DER, no armour). */
+export function pemOfSesSigningKey(base64: string): string | undefined {
+  const body = base64.replace(/-----(BEGIN|END) [A-Z ]+-----/g, "").replace(/\s+/g, "");
+  for (const type of ["pkcs1", "pkcs8"] as const) {
+    try {
+      const key = crypto.createPrivateKey({
+        key: Buffer.from(body, "base64"),
+        format: "der",
+        type,
+      });
+      return key.export({ type: "pkcs1", format: "pem" }).toString();
+    } catch {
+      // not this encoding; try the next
+    }
+  }
+  return undefined;
+}
+
+/** Every SES domain identity in the plan, with the MAIL FROM and DKIM it is given. */
+export function sesDomains(
+  resources: readonly PlannedResource[],
+  defaultRegion: string,
+): SesDomain[] {
+  const domains: SesDomain[] = [];
+  for (const r of resources) {
+    if (r.type !== EMAIL_IDENTITY) continue;
+    const identity = str(r.inputs.emailIdentity);
+    if (identity === undefined || identity.includes("@")) continue;
+    const domain = identity.toLowerCase().replace(/\.$/, "");
+    const region = str(r.outputs.region) ?? str(r.inputs.region) ?? defaultRegion;
+    const attrs = rec(r.inputs.dkimSigningAttributes);
+    const outAttrs = rec(r.outputs.dkimSigningAttributes);
+    let dkim: DkimPlan = { kind: "none" };
+    const key = str(attrs.domainSigningPrivateKey);
+    const selector = str(attrs.domainSigningSelector);
+    if (key !== undefined && selector !== undefined) {
+      const pem = pemOfSesSigningKey(key);
+      if (pem !== undefined) dkim = { kind: "byodkim", selector, privateKeyPem: pem };
+    } else {
+      const tokens = Array.isArray(outAttrs.tokens)
+        ? outAttrs.tokens.map(str).filter((t) => t !== undefined)
+        : [];
+      if (tokens.length > 0) dkim = { kind: "easy", tokens };
+    }
+    const mailFrom = resources.find(
+      (m) =>
+        m.type === MAIL_FROM &&
+        str(m.inputs.emailIdentity)?.toLowerCase().replace(/\.$/, "") === domain,
+    );
+    domains.push({
+      domain,
+      region,
+      resource: r.name,
+      mailFromDomain: mailFrom
+        ? str(mailFrom.inputs.mailFromDomain)?.toLowerCase().replace(/\.$/, "")
+        : undefined,
+      behaviorOnMxFailure: mailFrom
+        ? (str(mailFrom.inputs.behaviorOnMxFailure) ?? str(mailFrom.outputs.behaviorOnMxFailure))
+        : undefined,
+      configurationSet: str(r.inputs.configurationSetName),
+      dkim,
+    });
+  }
+  return domains;
+}
+
+export interface SmtpEndpoint {
+  port: number;
+  security: "STARTTLS" | "implicit TLS";
+}
+
+export interface SmtpSettings {
+  host: string;
+  region: string;
+  endpoints: SmtpEndpoint[];
+  /** Where the username comes from; never a credential itself. */
+  username: string;
+  /** A placeholder naming the secret that holds the password. */
+  password: string;
+  /** Logical name of the IAM access key the credentials come from. */
+  accessKey: string;
+  notes: string[];
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return typeof a === "string" && a !== "" && a === b;
+}
+
+/**
+ * SMTP settings for every access key in the plan that has an SES SMTP password. The host is SES's
+ * endpoint in the key's region (the password is derived for that region).
+ */
+export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettings[] {
+  const settings: SmtpSettings[] = [];
+  for (const key of run.resources) {
+    if (key.type !== ACCESS_KEY) continue;
+    const region = str(key.outputs.region) ?? defaultRegion;
+    const password = key.outputs.sesSmtpPasswordV4;
+    const passwordOutput = Object.keys(run.outputs).find((k) =>
+      sameValue(run.outputs[k], password),
+    );
+    const usernameOutput = Object.keys(run.outputs).find((k) => sameValue(run.outputs[k], key.id));
+    const secretVersion = run.resources.find(
+      (v) =>
+        v.type === SECRET_VERSION &&
+        typeof v.inputs.secretString === "string" &&
+        typeof password === "string" &&
+        password !== "" &&
+        v.inputs.secretString.includes(password),
+    );
+    const secret = secretVersion
+      ? run.resources.find(
+          (s) => s.type === SECRET && sameValue(s.outputs.arn, secretVersion.inputs.secretId),
+        )
+      : undefined;
+
+    const passwordSources: string[] = [];
+    if (passwordOutput !== undefined)
+      passwordSources.push(`pulumi stack output ${passwordOutput} --show-secrets`);
+    if (secret !== undefined) {
+      passwordSources.push(`Secrets Manager secret ${str(secret.outputs.name) ?? secret.name}`);
+    }
+    if (passwordSources.length === 0)
+      passwordSources.push(`sesSmtpPasswordV4 of access key ${key.name}`);
+    settings.push({
+      host: `email-smtp.${region}.amazonaws.com`,
+      region,
+      endpoints: [
+        { port: 587, security: "STARTTLS" },
+        { port: 465, security: "implicit TLS" },
+      ],
+      username:
+        usernameOutput !== undefined
+          ? `<access key id: pulumi stack output ${usernameOutput}>`
+          : `<access key id of ${key.name}>`,
+      password: `<secret: ${passwordSources.join(", or ")}>`,
+      accessKey: key.name,
+      notes: [
+        "Never port 25: clouds block it and it is unauthenticated.",
+        "A new SES account is in the sandbox (verified recipients only) until AWS grants production access; no resource can request it.",
+      ],
+    });
+  }
+  return settings;
+}
