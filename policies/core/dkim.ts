@@ -1,4 +1,5 @@
 import { createPublicKey, KeyObject } from "crypto";
+import { checkDomainName } from "./domain";
 import { Finding, finding, isUnknown, UNKNOWN } from "./finding";
 
 /**
@@ -463,7 +464,6 @@ const EASY_DKIM_NAME = /^([a-z0-9]{32})\._domainkey\.(.+)$/;
 const EASY_DKIM_TARGET = new RegExp(
   `^([a-z0-9]{32})\\.${SES_DKIM_TARGET_SUFFIX.replace(/\./g, "\\.")}$`,
 );
-const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 function dnsName(value: string): string {
   return value.trim().toLowerCase().replace(/\.$/, "");
@@ -486,8 +486,7 @@ export function checkEasyDkimCname(name: string, target: string): Finding[] {
   const n = nameKnown ? EASY_DKIM_NAME.exec(dnsName(name)) : null;
   const t = targetKnown ? EASY_DKIM_TARGET.exec(dnsName(target)) : null;
   if (nameKnown) {
-    const labels = n ? n[2].split(".") : [];
-    if (!n || labels.length < 2 || !labels.every((l) => DNS_LABEL.test(l))) {
+    if (!n || checkDomainName(n[2]).name === undefined) {
       findings.push(
         finding(
           "error",

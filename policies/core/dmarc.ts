@@ -1,5 +1,6 @@
-import { getDomain, parse as parseHost } from "tldts";
+import { getDomain } from "tldts";
 import { parseTagList, tagListFindings } from "./dkim";
+import { checkDomainName } from "./domain";
 import { errorsOf, Finding, finding } from "./finding";
 
 /**
@@ -184,8 +185,8 @@ function mailtoAddresses(uri: string): string[] | undefined {
     const local = address.slice(0, at);
     const domain = address.slice(at + 1);
     if (local.length > 64 || !(DOT_ATOM.test(local) || QUOTED_LOCAL.test(local))) return undefined;
-    const host = parseHost(domain);
-    if (host.isIp || host.hostname !== domain.toLowerCase() || !host.domain) return undefined;
+    // A mail domain is a fully qualified name without the trailing dot (RFC 5321 4.1.2).
+    if (domain.endsWith(".") || checkDomainName(domain).name === undefined) return undefined;
     addresses.push(address);
   }
   return addresses;
@@ -655,8 +656,9 @@ export function analyzeDmarcRecordSet(txts: string[]): DmarcAnalysis {
 // Organizational domains and external report destinations
 // ---------------------------------------------------------------------------------------------
 
+/** Lower-case ASCII (IDN to punycode), no trailing dot; an invalid name is only lower-cased. */
 function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, "");
+  return checkDomainName(name.trim()).name ?? name.trim().toLowerCase().replace(/\.$/, "");
 }
 
 /**

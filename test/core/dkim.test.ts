@@ -228,6 +228,12 @@ describe("checkEasyDkimCname", () => {
     ["a name without _domainkey", `${token}.example.com`, target, "dkim-cname-name"],
     ["a name without a domain", `${token}._domainkey`, target, "dkim-cname-name"],
     ["a name on a bare TLD", `${token}._domainkey.com`, target, "dkim-cname-name"],
+    [
+      "a domain with an all-numeric TLD",
+      `${token}._domainkey.example.123`,
+      target,
+      "dkim-cname-name",
+    ],
     ["a 31-character token", `${token.slice(1)}._domainkey.example.com`, target, "dkim-cname-name"],
     [
       "a token with symbols",
@@ -257,11 +263,14 @@ describe("checkEasyDkimCname", () => {
   it("accepts every matching token/domain pair and rejects every mismatched one", () => {
     const tokenArb = fc.stringMatching(/^[a-z0-9]{32}$/);
     const domainArb = fc
-      .array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/), {
-        minLength: 2,
-        maxLength: 4,
-      })
-      .map((labels) => labels.join("."));
+      .tuple(
+        fc.array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.stringMatching(/^[a-z]{2,6}$/),
+      )
+      .map(([labels, tld]) => [...labels, tld].join("."));
     fc.assert(
       fc.property(tokenArb, tokenArb, domainArb, (a, b, domain) => {
         expect(

@@ -58,6 +58,26 @@ describe("analyzeDmarc: errors receivers act on (RFC 7489 6.3, RFC 9989 4.7)", (
     ],
     ["a mailto at an IP", "v=DMARC1; p=reject; rua=mailto:a@192.0.2.1", "dmarc-invalid-mailto"],
     [
+      "a mailto at a single label",
+      "v=DMARC1; p=reject; rua=mailto:a@localhost",
+      "dmarc-invalid-mailto",
+    ],
+    [
+      "a mailto host with _",
+      "v=DMARC1; p=reject; rua=mailto:a@ex_ample.com",
+      "dmarc-invalid-mailto",
+    ],
+    [
+      "a mailto host with a trailing dot",
+      "v=DMARC1; p=reject; rua=mailto:a@example.com.",
+      "dmarc-invalid-mailto",
+    ],
+    [
+      "a mailto with a leading dot",
+      "v=DMARC1; p=reject; rua=mailto:.a@example.com",
+      "dmarc-invalid-mailto",
+    ],
+    [
       "a mailto with two @",
       "v=DMARC1; p=reject; rua=mailto:a@b@example.com",
       "dmarc-invalid-mailto",
@@ -118,6 +138,9 @@ describe("analyzeDmarc: warnings for working records", () => {
       "v=DMARC1; p=reject; rua=mailto:%22a%2Cb%22@example.com",
     ],
     ["a plus address", "v=DMARC1; p=reject; rua=mailto:dmarc+reports@example.com"],
+    ["a punycode report host", "v=DMARC1; p=reject; rua=mailto:r@xn--bcher-kva.example"],
+    ["a percent-encoded IDN report host", "v=DMARC1; p=reject; rua=mailto:r@b%C3%BCcher.example"],
+    ["mailto hfields", "v=DMARC1; p=reject; rua=mailto:r@example.com?subject=dmarc"],
   ])("accepts %s with no findings", (_what, txt) => {
     expect(codes(txt)).toEqual([]);
   });
@@ -346,6 +369,7 @@ describe("organizationalDomain", () => {
     ["mail.example.com", "example.com"],
     ["a.b.example.co.uk", "example.co.uk"],
     ["MAIL.Example.COM.", "example.com"],
+    ["mail.bücher.example", "xn--bcher-kva.example"],
     ["app.github.io", "app.github.io"],
     ["deep.app.github.io", "app.github.io"],
     ["bank.example", "bank.example"],
