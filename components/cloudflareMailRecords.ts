@@ -1,0 +1,220 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  buildDmarc,
+  checkDmarcOptions,
+  DmarcOptions,
+  externalReportDestinations,
+  ReportAuthorization,
+} from "../policies/core/dmarc";
+import { checkDomainName, isSameOrSubdomain } from "../policies/core/domain";
+import { mergeSpf, SpfOptions } from "../policies/core/spf";
+import { quoteTxt } from "../policies/core/txt";
+import {
+  ArgumentError,
+  DEFAULT_RECORD_TTL,
+  domainArg,
+  failOnErrors,
+  MailDnsRecord,
+  PublishedDnsRecord,
+  TOKEN_PREFIX,
+  validateFor,
+} from "./common";
+
+/** The DMARC policy published when none is given: quarantine, relaxed DKIM and SPF alignment. */
+export const DEFAULT_DMARC: DmarcOptions = { p: "quarantine", adkim: "r", aspf: "r" };
+
+/** An SPF record for the domain itself, for senders other than SES. */
+export interface ApexSpfArgs {
+  /**
+   * The SPF value the domain publishes today, if any (the joined TXT text). Its terms are kept and
+   * ours added; the record this component publishes replaces it, so delete or import the old one.
+   */
+  existing?: string;
+  /** Senders to add. Default: none (publishing `existing` as is, or `v=spf1 -all` without it). */
+  add?: SpfOptions;
+}
+
+export interface CloudflareMailRecordsArgs {
+  /** The Cloudflare zone id. */
+  zoneId: pulumi.Input<string>;
+  /** The zone's name; when given, every record must lie in it. Default: not checked. */
+  zoneName?: string;
+  /** The sending domain: the zone apex or any subdomain of the zone. */
+  domain: string;
+  /** Records to publish as they are, typically `SesSender.dnsRecords`. Default: none. */
+  records?: MailDnsRecord[];
+  /**
+   * DMARC for `_dmarc.<domain>`; `false` publishes none. Default `p=quarantine` with relaxed
+   * alignment. Report addresses outside the domain are listed in `reportAuthorizations`.
+   */
+  dmarc?: DmarcOptions | false;
+  /** Publish an SPF record at the domain itself, merged with the existing one. Default: none. */
+  apexSpf?: ApexSpfArgs;
+  /** TTL of every record in seconds (1 = automatic, else 60..86400). Default: each record's own, 3600. */
+  ttl?: number;
+}
+
+export interface NormalizedCloudflareMailRecordsArgs {
+  domain: string;
+  zoneName?: string;
+  records: MailDnsRecord[];
+  reportAuthorizations: ReportAuthorization[];
+}
+
+/** Checks the arguments and returns every record to publish; throws ArgumentError naming the bad argument. */
+export function validateCloudflareMailRecordsArgs(
+  args: CloudflareMailRecordsArgs,
+): NormalizedCloudflareMailRecordsArgs {
+  const domain = domainArg("domain", args.domain);
+  let zoneName: string | undefined;
+  if (args.zoneName !== undefined) {
+    zoneName = domainArg("zoneName", args.zoneName);
+    if (!isSameOrSubdomain(domain, zoneName)) {
+      throw new ArgumentError(
+        "domain",
+        args.domain,
+        `it is not in the zone ${zoneName}. Fix: Use the zone of the domain (or of a parent domain).`,
+      );
+    }
+  }
+  if (
+    args.ttl !== undefined &&
+    !(args.ttl === 1 || (Number.isInteger(args.ttl) && args.ttl >= 60 && args.ttl <= 86400))
+  ) {
+    throw new ArgumentError(
+      "ttl",
+      args.ttl,
+      "Cloudflare accepts 1 (automatic) or 60 to 86400 seconds. Fix: Leave it out for 3600.",
+    );
+  }
+
+  const records: MailDnsRecord[] = [...(args.records ?? [])];
+  let reportAuthorizations: ReportAuthorization[] = [];
+  if (args.dmarc !== false) {
+    const dmarc = args.dmarc ?? DEFAULT_DMARC;
+    failOnErrors("dmarc", dmarc, checkDmarcOptions(dmarc));
+    records.push({
+      key: "dmarc",
+      name: `_dmarc.${domain}`,
+      type: "TXT",
+      content: buildDmarc(dmarc),
+      ttl: DEFAULT_RECORD_TTL,
+      purpose: "DMARC policy",
+    });
+    reportAuthorizations = externalReportDestinations(domain, [
+      ...(dmarc.rua ?? []),
+      ...(dmarc.ruf ?? []),
+    ]);
+  }
+  if (args.apexSpf !== undefined) {
+    const merged = mergeSpf(args.apexSpf.existing, args.apexSpf.add ?? {});
+    failOnErrors("apexSpf", args.apexSpf, merged.findings);
+    if (merged.record === undefined) {
+      throw new ArgumentError(
+        "apexSpf",
+        args.apexSpf,
+        "no SPF record results. Fix: Check existing and add.",
+      );
+    }
+    records.push({
+      key: "spf",
+      name: domain,
+      type: "TXT",
+      content: merged.record,
+      ttl: DEFAULT_RECORD_TTL,
+      purpose: "SPF of the domain",
+    });
+  }
+
+  const keys = new Set<string>();
+  records.forEach((r, i) => {
+    if (keys.has(r.key)) {
+      throw new ArgumentError(
+        `records[${i}].key`,
+        r.key,
+        "another record has the same key. Fix: Give each record its own key.",
+      );
+    }
+    keys.add(r.key);
+    if (typeof r.name === "string") {
+      const check = checkDomainName(r.name, { allowUnderscore: true });
+      failOnErrors(`records[${i}].name`, r.name, check.findings);
+      const zone = zoneName ?? domain;
+      if (check.name === undefined || !isSameOrSubdomain(check.name, zone)) {
+        throw new ArgumentError(
+          `records[${i}].name`,
+          r.name,
+          `it is outside ${zone}. Fix: Publish records of the zone only.`,
+        );
+      }
+    }
+  });
+  return { domain, zoneName, records, reportAuthorizations };
+}
+
+/**
+ * Publishes mail records on Cloudflare: the records SesSender lists (DKIM, MAIL FROM MX and SPF),
+ * DMARC at `_dmarc.<domain>`, and optionally an SPF record at the domain merged with the existing
+ * one. Every record is a `cloudflare.DnsRecord` with `proxied: false` (a proxied CNAME breaks
+ * DKIM), TXT values quoted and split into strings of at most 255 octets, and a comment saying
+ * mailguard manages it. TTL: 3600 s unless `ttl` is given.
+ */
+export class CloudflareMailRecords extends pulumi.ComponentResource {
+  /** The records published (resolved values). */
+  readonly records: pulumi.Output<PublishedDnsRecord[]>;
+  /**
+   * Records that report destinations outside the domain must publish in their own zone
+   * (`<domain>._report._dmarc.<destination>` TXT `v=DMARC1;`); not created here.
+   */
+  readonly reportAuthorizations: ReportAuthorization[];
+
+  constructor(
+    name: string,
+    args: CloudflareMailRecordsArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super(`${TOKEN_PREFIX}CloudflareMailRecords`, name, {}, opts);
+    const a = validateFor("CloudflareMailRecords", name, this, () =>
+      validateCloudflareMailRecordsArgs(args),
+    );
+
+    const resources = a.records.map(
+      (r) =>
+        new cloudflare.DnsRecord(
+          `${name}-${r.key}`,
+          {
+            zoneId: args.zoneId,
+            name: r.name,
+            type: r.type,
+            content: r.type === "TXT" ? pulumi.output(r.content).apply(quoteTxt) : r.content,
+            ttl: args.ttl ?? r.ttl,
+            proxied: false,
+            comment: `Managed by mailguard: ${r.purpose}`,
+            ...(r.type === "MX" ? { priority: r.priority ?? 10 } : {}),
+          },
+          { parent: this },
+        ),
+    );
+
+    this.records = pulumi.all(
+      resources.map((res) =>
+        pulumi
+          .all([res.name, res.type, res.content, res.ttl, res.priority, res.proxied])
+          .apply(([n, type, content, ttl, priority, proxied]) => ({
+            name: n,
+            type,
+            content: content ?? "",
+            ttl,
+            ...(priority !== undefined && priority !== null ? { priority } : {}),
+            proxied: proxied ?? false,
+          })),
+      ),
+    );
+    this.reportAuthorizations = a.reportAuthorizations;
+    this.registerOutputs({
+      records: this.records,
+      reportAuthorizations: this.reportAuthorizations,
+    });
+  }
+}

@@ -1,0 +1,179 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DmarcOptions, ReportAuthorization } from "../policies/core/dmarc";
+import {
+  ApexSpfArgs,
+  CloudflareMailRecords,
+  validateCloudflareMailRecordsArgs,
+} from "./cloudflareMailRecords";
+import { PublishedDnsRecord, TOKEN_PREFIX, validateFor } from "./common";
+import {
+  MailFromMxFailureBehavior,
+  SesAlarmArgs,
+  SesSender,
+  validateSesSenderArgs,
+} from "./sesSender";
+import { SmtpBundle, SmtpCredentials, validateSmtpCredentialsArgs } from "./smtpCredentials";
+
+export interface MailDomainArgs {
+  /** The domain to send from: the Cloudflare zone's apex or a subdomain of it. */
+  domain: string;
+  /** The Cloudflare zone id the records go into. */
+  cloudflareZoneId: pulumi.Input<string>;
+  /** The Cloudflare zone's name, to check the domain lies in it. Default: not checked. */
+  cloudflareZoneName?: string;
+  /** The SES region, e.g. `eu-west-1`. Default: the AWS provider's region. */
+  region?: string;
+  /** Custom MAIL FROM domain. Default `mail.<domain>`. */
+  mailFromDomain?: string;
+  /** What SES does when the MAIL FROM MX is missing. Default `USE_DEFAULT_VALUE`. */
+  behaviorOnMxFailure?: MailFromMxFailureBehavior;
+  /** BYODKIM instead of Easy DKIM. Default: off (Easy DKIM, RSA 2048). */
+  byodkim?: boolean | { selector?: string };
+  /** Configuration set name. Default `<domain with dashes>-mailguard`. */
+  configurationSetName?: string;
+  /** SNS topic for SES events. Default: a KMS-encrypted topic this component creates. */
+  eventTopicArn?: pulumi.Input<string>;
+  /** Reputation alarms, or `false`. Default: on at 2.5% bounces and 0.05% complaints. */
+  alarms?: boolean | SesAlarmArgs;
+  /** DMARC options, or `false` to publish none. Default `p=quarantine`, relaxed alignment. */
+  dmarc?: DmarcOptions | false;
+  /** An SPF record at the domain for other senders, merged with the existing value. Default: none. */
+  apexSpf?: ApexSpfArgs;
+  /** TTL of the records (1 = automatic, else 60..86400). Default 3600. */
+  ttl?: number;
+  /** From addresses the SMTP user may use. Default: any address of the domain. */
+  allowedFromAddresses?: string[];
+  /** SMTP credentials version; bump by one to rotate. Default 1. */
+  credentialsVersion?: number;
+  /** Keep the previous version's key during a two-step rotation. Default false. */
+  retainPreviousCredentials?: boolean;
+  /** KMS key for the credentials secret. Default `aws/secretsmanager`. */
+  secretKmsKeyId?: pulumi.Input<string>;
+  /** AWS provider in the SES region for the access key. Default: see SmtpCredentials. */
+  accessKeyProvider?: aws.Provider;
+  /** Tags for the AWS resources. Default: none. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * Everything to send mail from a domain: SES (SesSender), SMTP credentials on port 587
+ * (SmtpCredentials) and the DNS records on Cloudflare (CloudflareMailRecords). All arguments are
+ * checked before any child is created.
+ */
+export class MailDomain extends pulumi.ComponentResource {
+  /** The SMTP connection bundle (secret): host, port 587 STARTTLS, 465, username, password, region. */
+  readonly smtp: pulumi.Output<SmtpBundle>;
+  /** ARN of the Secrets Manager secret holding the bundle as JSON. */
+  readonly secretArn: pulumi.Output<string>;
+  /** The records published on Cloudflare. */
+  readonly records: pulumi.Output<PublishedDnsRecord[]>;
+  /** Records report destinations outside the domain must publish (not created here). */
+  readonly reportAuthorizations: ReportAuthorization[];
+  /** ARN of the SES identity. */
+  readonly identityArn: pulumi.Output<string>;
+  /** Name of the configuration set. */
+  readonly configurationSetName: pulumi.Output<string>;
+  /** The SES region. */
+  readonly region: pulumi.Output<string>;
+  /** Name of the IAM user behind the SMTP credentials. */
+  readonly userName: pulumi.Output<string>;
+  /** ARN of the SNS topic receiving bounce, complaint, reject and delivery-delay events. */
+  readonly eventTopicArn: pulumi.Output<string>;
+  /** What the SES sandbox means for a new account. */
+  readonly sandbox: string;
+  /** The children, for callers who need more. */
+  readonly ses: SesSender;
+  readonly credentials: SmtpCredentials;
+  readonly dns: CloudflareMailRecords;
+
+  constructor(name: string, args: MailDomainArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(`${TOKEN_PREFIX}MailDomain`, name, {}, opts);
+    const sesArgs = {
+      domain: args.domain,
+      region: args.region,
+      mailFromDomain: args.mailFromDomain,
+      behaviorOnMxFailure: args.behaviorOnMxFailure,
+      byodkim: args.byodkim,
+      configurationSetName: args.configurationSetName,
+      eventTopicArn: args.eventTopicArn,
+      alarms: args.alarms,
+      tags: args.tags,
+    };
+    // Every child's arguments, checked before the first child exists.
+    validateFor("MailDomain", name, this, () => {
+      validateSesSenderArgs(sesArgs);
+      validateSmtpCredentialsArgs({
+        domain: args.domain,
+        identityArn: "",
+        configurationSetArn: "",
+        region: args.region,
+        allowedFromAddresses: args.allowedFromAddresses,
+        credentialsVersion: args.credentialsVersion,
+      });
+      validateCloudflareMailRecordsArgs({
+        zoneId: args.cloudflareZoneId,
+        zoneName: args.cloudflareZoneName,
+        domain: args.domain,
+        dmarc: args.dmarc,
+        apexSpf: args.apexSpf,
+        ttl: args.ttl,
+      });
+    });
+
+    const parent = { parent: this };
+    this.ses = new SesSender(`${name}-ses`, sesArgs, parent);
+    this.credentials = new SmtpCredentials(
+      `${name}-smtp`,
+      {
+        domain: this.ses.domain,
+        identityArn: this.ses.identityArn,
+        configurationSetArn: this.ses.configurationSetArn,
+        region: args.region,
+        accessKeyProvider: args.accessKeyProvider,
+        allowedFromAddresses: args.allowedFromAddresses,
+        credentialsVersion: args.credentialsVersion,
+        retainPreviousCredentials: args.retainPreviousCredentials,
+        secretKmsKeyId: args.secretKmsKeyId,
+        tags: args.tags,
+      },
+      parent,
+    );
+    this.dns = new CloudflareMailRecords(
+      `${name}-dns`,
+      {
+        zoneId: args.cloudflareZoneId,
+        zoneName: args.cloudflareZoneName,
+        domain: this.ses.domain,
+        records: this.ses.dnsRecords,
+        dmarc: args.dmarc,
+        apexSpf: args.apexSpf,
+        ttl: args.ttl,
+      },
+      parent,
+    );
+
+    this.smtp = this.credentials.bundle;
+    this.secretArn = this.credentials.secretArn;
+    this.records = this.dns.records;
+    this.reportAuthorizations = this.dns.reportAuthorizations;
+    this.identityArn = this.ses.identityArn;
+    this.configurationSetName = this.ses.configurationSetName;
+    this.region = this.ses.region;
+    this.userName = this.credentials.userName;
+    this.eventTopicArn = this.ses.eventTopicArn;
+    this.sandbox = this.ses.sandbox;
+    this.registerOutputs({
+      smtp: this.smtp,
+      secretArn: this.secretArn,
+      records: this.records,
+      reportAuthorizations: this.reportAuthorizations,
+      identityArn: this.identityArn,
+      configurationSetName: this.configurationSetName,
+      region: this.region,
+      userName: this.userName,
+      eventTopicArn: this.eventTopicArn,
+      sandbox: this.sandbox,
+    });
+  }
+}

@@ -1,0 +1,315 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { checkCidr, egressRulesOf, judgeEgress } from "../policies/core/egress";
+import { describe } from "../policies/core/finding";
+import { ArgumentError, failOnErrors, regionArg, TOKEN_PREFIX, validateFor } from "./common";
+
+/** Type token of the egress rules this component creates, as the core's egressRulesOf reads them. */
+export const EGRESS_RULE_TYPE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+/** Default destinations: every IPv4 and IPv6 address. */
+export const EVERYWHERE = ["0.0.0.0/0", "::/0"];
+
+/** One allowed kind of egress traffic. */
+export interface EgressAllowance {
+  /** `tcp`, `udp`, `icmp`, `icmpv6`, or a protocol number. (`-1`/all covers TCP 25 and is refused.) */
+  protocol: string;
+  /** First port (ICMP: the type, -1 for all). Required for TCP and UDP; ICMP default -1. */
+  fromPort?: number;
+  /** Last port, inclusive (ICMP: the code). Default `fromPort`. */
+  toPort?: number;
+  /** Destination CIDRs or addresses, IPv4 or IPv6. Default `["0.0.0.0/0", "::/0"]`. */
+  cidrs?: string[];
+  /** Shown on the rule. Default: a description of the rule. */
+  description?: string;
+}
+
+/**
+ * The default allowlist: everything but TCP 25. TCP 0-24 and 26-65535, all UDP, ICMP and ICMPv6,
+ * to every address.
+ */
+export const ALL_BUT_SMTP: EgressAllowance[] = [
+  { protocol: "tcp", fromPort: 0, toPort: 24, description: "TCP below 25" },
+  { protocol: "tcp", fromPort: 26, toPort: 65535, description: "TCP above 25" },
+  { protocol: "udp", fromPort: 0, toPort: 65535, description: "All UDP" },
+  { protocol: "icmp", fromPort: -1, toPort: -1, cidrs: ["0.0.0.0/0"], description: "All ICMP" },
+  { protocol: "icmpv6", fromPort: -1, toPort: -1, cidrs: ["::/0"], description: "All ICMPv6" },
+];
+
+export interface NoSmtpEgressSecurityGroupArgs {
+  /** The VPC of the security group. */
+  vpcId: pulumi.Input<string>;
+  /** Description of the group. Default `Egress anywhere except TCP 25 (mailguard)`. */
+  description?: string;
+  /**
+   * Exactly the egress to allow, e.g. TCP 443, 587, 465 and TCP/UDP 53. Any entry that would cover
+   * TCP 25 is refused. Default {@link ALL_BUT_SMTP}.
+   */
+  egress?: EgressAllowance[];
+  /**
+   * Network ACLs to add a DENY of TCP 25 egress to (IPv4 and IPv6), as defence in depth. Default:
+   * none.
+   */
+  networkAclIds?: string[];
+  /** Rule number of the IPv4 NACL deny; the IPv6 one gets the next number. Default 1. */
+  naclRuleNumber?: number;
+  /** Region of the group. Default: the provider's. */
+  region?: string;
+  /** Tags for the group and its rules. Default: none. */
+  tags?: Record<string, string>;
+}
+
+/** The inputs of one `aws.vpc.SecurityGroupEgressRule`, without the group id. */
+export interface EgressRuleSpec {
+  key: string;
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrIpv4?: string;
+  cidrIpv6?: string;
+  description: string;
+}
+
+export interface NormalizedNoSmtpEgressArgs {
+  rules: EgressRuleSpec[];
+  networkAclIds: string[];
+  naclRuleNumber: number;
+  region?: string;
+  description: string;
+}
+
+const PROTOCOLS: Record<string, string> = {
+  tcp: "tcp",
+  udp: "udp",
+  icmp: "icmp",
+  icmpv6: "icmpv6",
+  "6": "tcp",
+  "17": "udp",
+  "1": "icmp",
+  "58": "icmpv6",
+};
+
+function port(argument: string, value: unknown, min: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > 65535) {
+    throw new ArgumentError(
+      argument,
+      value,
+      `it must be a whole number from ${min} to 65535. Fix: Give the port, such as 443.`,
+    );
+  }
+  return value;
+}
+
+function withPrefix(cidr: string): string {
+  return cidr.includes("/") ? cidr : `${cidr}/${cidr.includes(":") ? 128 : 32}`;
+}
+
+/**
+ * Turns the allowlist into rule specs and refuses any rule that would let TCP 25 out, judged by
+ * the core exactly as the policy pack judges it. Throws ArgumentError naming the entry.
+ */
+export function validateNoSmtpEgressArgs(
+  args: NoSmtpEgressSecurityGroupArgs,
+): NormalizedNoSmtpEgressArgs {
+  if (typeof args.vpcId === "string" && !/^vpc-[0-9a-f]+$/.test(args.vpcId)) {
+    throw new ArgumentError(
+      "vpcId",
+      args.vpcId,
+      "it is not a VPC id. Fix: Give an id such as vpc-0123456789abcdef0.",
+    );
+  }
+  const region = regionArg("region", args.region);
+  const given = args.egress ?? ALL_BUT_SMTP;
+  if (!Array.isArray(given) || given.length === 0) {
+    throw new ArgumentError(
+      "egress",
+      given,
+      "it must list at least one allowance. Fix: Leave it out to allow everything but TCP 25.",
+    );
+  }
+  const rules: EgressRuleSpec[] = [];
+  given.forEach((entry, i) => {
+    const at = `egress[${i}]`;
+    const raw =
+      typeof entry?.protocol === "string" || typeof entry?.protocol === "number"
+        ? String(entry.protocol).toLowerCase()
+        : "";
+    const protocol =
+      PROTOCOLS[raw] ??
+      (/^\d{1,3}$/.test(raw) && Number(raw) <= 255 ? raw : raw === "all" ? "-1" : raw);
+    if (protocol === "") {
+      throw new ArgumentError(
+        `${at}.protocol`,
+        entry?.protocol,
+        'it is not a protocol. Fix: Use "tcp", "udp", "icmp", "icmpv6" or a protocol number.',
+      );
+    }
+    let fromPort: number | undefined;
+    let toPort: number | undefined;
+    if (protocol === "tcp" || protocol === "udp") {
+      fromPort = port(`${at}.fromPort`, entry.fromPort, 0);
+      toPort = port(`${at}.toPort`, entry.toPort ?? entry.fromPort, 0);
+      if (toPort < fromPort) {
+        throw new ArgumentError(
+          `${at}.toPort`,
+          toPort,
+          `it is below fromPort ${fromPort}. Fix: Give the range from low to high.`,
+        );
+      }
+    } else if (protocol === "icmp" || protocol === "icmpv6") {
+      fromPort = entry.fromPort ?? -1;
+      toPort = entry.toPort ?? (entry.fromPort === undefined ? -1 : entry.fromPort);
+    } else {
+      fromPort = entry.fromPort;
+      toPort = entry.toPort ?? entry.fromPort;
+    }
+    const cidrs = entry.cidrs ?? EVERYWHERE;
+    if (!Array.isArray(cidrs) || cidrs.length === 0) {
+      throw new ArgumentError(
+        `${at}.cidrs`,
+        cidrs,
+        "it must list at least one CIDR. Fix: Leave it out for every address.",
+      );
+    }
+    cidrs.forEach((cidr, j) => {
+      failOnErrors(`${at}.cidrs[${j}]`, cidr, checkCidr(cidr));
+      const normalized = withPrefix(cidr);
+      const v6 = normalized.includes(":");
+      const spec: EgressRuleSpec = {
+        key:
+          args.egress === undefined
+            ? `${entry.protocol}${protocol === "tcp" ? `-${fromPort}-${toPort}` : ""}-${v6 ? "ipv6" : "ipv4"}`
+            : `${i}-${j}`,
+        ipProtocol: protocol,
+        ...(fromPort !== undefined ? { fromPort } : {}),
+        ...(toPort !== undefined ? { toPort } : {}),
+        ...(v6 ? { cidrIpv6: normalized } : { cidrIpv4: normalized }),
+        description:
+          entry.description ??
+          `${protocol} ${fromPort ?? ""}${toPort !== fromPort ? `-${toPort}` : ""} to ${normalized} (mailguard)`.replace(
+            /  +/g,
+            " ",
+          ),
+      };
+      // One rule, one judge: the same function the policy pack applies to every stack.
+      for (const rule of egressRulesOf(EGRESS_RULE_TYPE, { ...spec, securityGroupId: "sg-0" })) {
+        const verdict = judgeEgress(rule);
+        if (verdict.status !== "clear") {
+          const why =
+            verdict.findings.length > 0
+              ? verdict.findings.map(describe).join(" ")
+              : `the rule ${verdict.status === "allows" ? "allows" : "may allow"} TCP 25.`;
+          throw new ArgumentError(
+            at,
+            entry,
+            `${why} Fix: Allow only the ports you need (for mail: 587 or 465), never TCP 25.`,
+          );
+        }
+      }
+      rules.push(spec);
+    });
+  });
+
+  const networkAclIds = args.networkAclIds ?? [];
+  networkAclIds.forEach((id, i) => {
+    if (typeof id !== "string" || !/^acl-[0-9a-f]+$/.test(id)) {
+      throw new ArgumentError(
+        `networkAclIds[${i}]`,
+        id,
+        "it is not a network ACL id. Fix: Give an id such as acl-0123456789abcdef0.",
+      );
+    }
+  });
+  const naclRuleNumber = args.naclRuleNumber ?? 1;
+  if (!Number.isInteger(naclRuleNumber) || naclRuleNumber < 1 || naclRuleNumber > 32765) {
+    throw new ArgumentError(
+      "naclRuleNumber",
+      naclRuleNumber,
+      "it must be a whole number from 1 to 32765. Fix: Pick a free low number such as 1 (the default).",
+    );
+  }
+  return {
+    rules,
+    networkAclIds,
+    naclRuleNumber,
+    region,
+    description: args.description ?? "Egress anywhere except TCP 25 (mailguard)",
+  };
+}
+
+/**
+ * A security group whose egress allows, by default, everything but TCP 25 (TCP 0-24 and
+ * 26-65535, all UDP, ICMP and ICMPv6, to `0.0.0.0/0` and `::/0`), or exactly the allowlist given;
+ * rules are `aws.vpc.SecurityGroupEgressRule`s, and the group has no inline rules (so the
+ * provider removes AWS's default allow-all egress). Optionally denies TCP 25 egress in network
+ * ACLs too. Send mail on 587 or 465 instead.
+ */
+export class NoSmtpEgressSecurityGroup extends pulumi.ComponentResource {
+  /** Id of the security group. */
+  readonly securityGroupId: pulumi.Output<string>;
+  /** ARN of the security group. */
+  readonly securityGroupArn: pulumi.Output<string>;
+  /** Ids of the egress rules. */
+  readonly egressRuleIds: pulumi.Output<string[]>;
+
+  constructor(
+    name: string,
+    args: NoSmtpEgressSecurityGroupArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super(`${TOKEN_PREFIX}NoSmtpEgressSecurityGroup`, name, {}, opts);
+    const a = validateFor("NoSmtpEgressSecurityGroup", name, this, () =>
+      validateNoSmtpEgressArgs(args),
+    );
+    const parent = { parent: this };
+    const regional = a.region !== undefined ? { region: a.region } : {};
+
+    const group = new aws.ec2.SecurityGroup(
+      `${name}-group`,
+      {
+        ...regional,
+        vpcId: args.vpcId,
+        description: a.description,
+        revokeRulesOnDelete: true,
+        tags: args.tags,
+      },
+      parent,
+    );
+    const rules = a.rules.map(
+      ({ key, ...spec }) =>
+        new aws.vpc.SecurityGroupEgressRule(
+          `${name}-egress-${key}`,
+          { ...regional, ...spec, securityGroupId: group.id, tags: args.tags },
+          parent,
+        ),
+    );
+    a.networkAclIds.forEach((networkAclId, i) => {
+      const deny = (family: "ipv4" | "ipv6", offset: number) =>
+        new aws.ec2.NetworkAclRule(
+          `${name}-nacl-${i}-deny-smtp-${family}`,
+          {
+            ...regional,
+            networkAclId,
+            ruleNumber: a.naclRuleNumber + offset,
+            egress: true,
+            protocol: "tcp",
+            ruleAction: "deny",
+            fromPort: 25,
+            toPort: 25,
+            ...(family === "ipv4" ? { cidrBlock: "0.0.0.0/0" } : { ipv6CidrBlock: "::/0" }),
+          },
+          parent,
+        );
+      deny("ipv4", 0);
+      deny("ipv6", 1);
+    });
+
+    this.securityGroupId = group.id;
+    this.securityGroupArn = group.arn;
+    this.egressRuleIds = pulumi.all(rules.map((r) => r.id));
+    this.registerOutputs({
+      securityGroupId: this.securityGroupId,
+      securityGroupArn: this.securityGroupArn,
+      egressRuleIds: this.egressRuleIds,
+    });
+  }
+}

@@ -1,0 +1,306 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { checkDomainName, isSameOrSubdomain } from "../policies/core/domain";
+import {
+  ArgumentError,
+  domainArg,
+  failOnErrors,
+  regionArg,
+  smtpHost,
+  TOKEN_PREFIX,
+  validateFor,
+} from "./common";
+
+/** SES SMTP submission port with STARTTLS. */
+export const SMTP_STARTTLS_PORT = 587;
+/** SES SMTP submission port with implicit TLS. */
+export const SMTP_IMPLICIT_TLS_PORT = 465;
+
+/** Everything an application needs to submit mail to SES over SMTP. Stored and output as a secret. */
+export interface SmtpBundle {
+  /** `email-smtp.<region>.amazonaws.com` */
+  host: string;
+  /** 587: connect, then STARTTLS (required). */
+  port: number;
+  /** Always true: upgrade the connection with STARTTLS before authenticating. */
+  startTls: boolean;
+  /** 465: TLS from the first byte, for clients that prefer implicit TLS. */
+  implicitTlsPort: number;
+  /** SMTP username: the IAM access key id. */
+  username: string;
+  /** SMTP password: the access key's SES SMTP (SigV4) password for `region`. */
+  password: string;
+  /** The SES region the password is valid for. */
+  region: string;
+  /** The `credentialsVersion` these credentials belong to. */
+  credentialsVersion: number;
+}
+
+export interface SmtpCredentialsArgs {
+  /** The SES identity's domain. `allowedFromAddresses` must lie in it (or its subdomains). */
+  domain: string;
+  /** ARN of the SES identity the user may send through. */
+  identityArn: pulumi.Input<string>;
+  /** ARN of the configuration set mail goes through (SES checks both). */
+  configurationSetArn: pulumi.Input<string>;
+  /**
+   * The SES region. When given, the access key is created by an AWS provider for that region,
+   * so its SMTP password is valid there, and the secret lives there. Default: the region of the
+   * AWS provider in effect (which then creates the key).
+   */
+  region?: string;
+  /**
+   * An AWS provider, configured for the SES region, to create the access key with. Default: a
+   * provider for `region` that this component creates (credentials from the environment, like the
+   * default provider), or the provider in effect when `region` is not set.
+   */
+  accessKeyProvider?: aws.Provider;
+  /** From addresses the user may send as (`ses:FromAddress`, exact, no wildcards). Default: any address of the identity. */
+  allowedFromAddresses?: string[];
+  /**
+   * Version of the access key; bump it by one to rotate. The new key is created before the old
+   * one is deleted. Default 1.
+   */
+  credentialsVersion?: number;
+  /**
+   * Keep the key of `credentialsVersion - 1` too, for a rotation in two deployments: bump the
+   * version with this on, let applications pick up the new secret, then turn it off. Default false.
+   */
+  retainPreviousCredentials?: boolean;
+  /** KMS key (id, ARN or alias) encrypting the Secrets Manager secret. Default: `aws/secretsmanager`. */
+  secretKmsKeyId?: pulumi.Input<string>;
+  /** IAM path of the user. Default `/mailguard/`. */
+  userPath?: string;
+  /** Tags for the user and the secret. Default: none. */
+  tags?: Record<string, string>;
+}
+
+export interface NormalizedSmtpCredentialsArgs {
+  domain: string;
+  region?: string;
+  allowedFromAddresses?: string[];
+  credentialsVersion: number;
+  retainPreviousCredentials: boolean;
+  userPath: string;
+}
+
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'+/=^_`{|}~-]+(\.[A-Za-z0-9!#$%&'+/=^_`{|}~-]+)*$/;
+const IAM_PATH = /^\/([\x21-\x7e]{0,510}\/)?$/;
+
+/** Checks SmtpCredentialsArgs and fills in defaults; throws ArgumentError naming the bad argument. */
+export function validateSmtpCredentialsArgs(
+  args: SmtpCredentialsArgs,
+): NormalizedSmtpCredentialsArgs {
+  const domain = domainArg("domain", args.domain);
+  const region = regionArg("region", args.region);
+
+  let allowedFromAddresses: string[] | undefined;
+  if (args.allowedFromAddresses !== undefined) {
+    if (!Array.isArray(args.allowedFromAddresses) || args.allowedFromAddresses.length === 0) {
+      throw new ArgumentError(
+        "allowedFromAddresses",
+        args.allowedFromAddresses,
+        "it must be a non-empty list of addresses. Fix: List addresses such as app@" +
+          domain +
+          ", or leave it out to allow any address of the domain.",
+      );
+    }
+    allowedFromAddresses = args.allowedFromAddresses.map((address, i) =>
+      fromAddress(`allowedFromAddresses[${i}]`, address, domain),
+    );
+  }
+
+  const version = args.credentialsVersion ?? 1;
+  if (!Number.isInteger(version) || version < 1) {
+    throw new ArgumentError(
+      "credentialsVersion",
+      version,
+      "it must be a whole number of at least 1. Fix: Start at 1 and add one for each rotation.",
+    );
+  }
+  const userPath = args.userPath ?? "/mailguard/";
+  if (!IAM_PATH.test(userPath)) {
+    throw new ArgumentError(
+      "userPath",
+      userPath,
+      'it is not an IAM path. Fix: Use "/" or a path such as "/mailguard/".',
+    );
+  }
+  return {
+    domain,
+    region,
+    allowedFromAddresses,
+    credentialsVersion: version,
+    retainPreviousCredentials: args.retainPreviousCredentials ?? false,
+    userPath,
+  };
+}
+
+function fromAddress(argument: string, address: string, domain: string): string {
+  const at = typeof address === "string" ? address.lastIndexOf("@") : -1;
+  const local = at > 0 ? address.slice(0, at) : "";
+  if (at <= 0 || !LOCAL_PART.test(local) || /[*?]/.test(local)) {
+    throw new ArgumentError(
+      argument,
+      address,
+      "it is not a plain email address (wildcards * and ? are refused). Fix: Give an exact address such as app@" +
+        domain +
+        ".",
+    );
+  }
+  const check = checkDomainName(address.slice(at + 1));
+  failOnErrors(argument, address, check.findings);
+  if (check.name === undefined || !isSameOrSubdomain(check.name, domain)) {
+    throw new ArgumentError(
+      argument,
+      address,
+      `it is outside ${domain}, which SES cannot send from with this identity. Fix: Use an address at ${domain} or one of its subdomains.`,
+    );
+  }
+  return `${local}@${check.name}`;
+}
+
+/**
+ * The IAM policy of the SMTP user: `ses:SendRawEmail` (what SMTP uses) on the identity and the
+ * configuration set, optionally only from the given From addresses. No wildcards.
+ */
+export function sendPolicyDocument(
+  identityArn: pulumi.Input<string>,
+  configurationSetArn: pulumi.Input<string>,
+  allowedFromAddresses?: string[],
+): pulumi.Output<string> {
+  return pulumi.all([identityArn, configurationSetArn]).apply(([identity, set]) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "SendRawEmailThroughTheIdentityOnly",
+          Effect: "Allow",
+          Action: "ses:SendRawEmail",
+          Resource: [identity, set],
+          ...(allowedFromAddresses
+            ? { Condition: { StringLike: { "ses:FromAddress": allowedFromAddresses } } }
+            : {}),
+        },
+      ],
+    }),
+  );
+}
+
+/**
+ * SMTP credentials for SES on port 587 (STARTTLS) or 465 (implicit TLS): an IAM user allowed
+ * only `ses:SendRawEmail` on one identity and configuration set, an access key made in the SES
+ * region (its `sesSmtpPasswordV4` is the SMTP password), and a Secrets Manager secret holding the
+ * whole connection bundle.
+ *
+ * Rotation: bump `credentialsVersion`. The access key's logical name carries the version, so the
+ * new key is created and the secret updated before the old key is deleted (an IAM user holds at
+ * most two keys). With `retainPreviousCredentials` the old key survives until the next deployment.
+ */
+export class SmtpCredentials extends pulumi.ComponentResource {
+  /** The connection bundle (secret). */
+  readonly bundle: pulumi.Output<SmtpBundle>;
+  /** ARN of the Secrets Manager secret holding the bundle as JSON. */
+  readonly secretArn: pulumi.Output<string>;
+  /** Name of the IAM user. */
+  readonly userName: pulumi.Output<string>;
+  /** The SMTP username (access key id) of the current version. */
+  readonly username: pulumi.Output<string>;
+  /** The SES region the credentials are for. */
+  readonly region: pulumi.Output<string>;
+
+  constructor(name: string, args: SmtpCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(`${TOKEN_PREFIX}SmtpCredentials`, name, {}, opts);
+    const a = validateFor("SmtpCredentials", name, this, () => validateSmtpCredentialsArgs(args));
+    const parent = { parent: this };
+    const regional = a.region !== undefined ? { region: a.region } : {};
+
+    const user = new aws.iam.User(`${name}-user`, { path: a.userPath, tags: args.tags }, parent);
+    new aws.iam.UserPolicy(
+      `${name}-send`,
+      {
+        user: user.name,
+        policy: sendPolicyDocument(
+          args.identityArn,
+          args.configurationSetArn,
+          a.allowedFromAddresses,
+        ),
+      },
+      parent,
+    );
+
+    // sesSmtpPasswordV4 is derived for the region of the provider that creates the key.
+    let keyProvider = args.accessKeyProvider;
+    if (keyProvider === undefined && a.region !== undefined) {
+      keyProvider = new aws.Provider(`${name}-ses-region`, { region: a.region }, parent);
+    }
+    const keyOptions: pulumi.CustomResourceOptions = {
+      parent: this,
+      ...(keyProvider ? { provider: keyProvider } : {}),
+      deleteBeforeReplace: false,
+      additionalSecretOutputs: ["secret", "sesSmtpPasswordV4"],
+    };
+    const versions =
+      a.retainPreviousCredentials && a.credentialsVersion > 1
+        ? [a.credentialsVersion - 1, a.credentialsVersion]
+        : [a.credentialsVersion];
+    const keys = versions.map(
+      (v) => new aws.iam.AccessKey(`${name}-key-v${v}`, { user: user.name }, keyOptions),
+    );
+    const key = keys[keys.length - 1];
+
+    this.region =
+      a.region !== undefined
+        ? pulumi.output(a.region)
+        : aws.getRegionOutput(
+            {},
+            { parent: this, ...(keyProvider ? { provider: keyProvider } : {}) },
+          ).region;
+    const region = this.region;
+    this.bundle = pulumi.secret(
+      pulumi
+        .all([key.id, key.sesSmtpPasswordV4, region])
+        .apply(([username, password, r]): SmtpBundle => ({
+          host: smtpHost(r),
+          port: SMTP_STARTTLS_PORT,
+          startTls: true,
+          implicitTlsPort: SMTP_IMPLICIT_TLS_PORT,
+          username,
+          password,
+          region: r,
+          credentialsVersion: a.credentialsVersion,
+        })),
+    );
+
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-secret`,
+      {
+        ...regional,
+        description: `SES SMTP credentials for ${a.domain} (mailguard): host, port 587 STARTTLS, 465 implicit TLS, username, password, region.`,
+        kmsKeyId: args.secretKmsKeyId,
+        tags: args.tags,
+      },
+      parent,
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-secret-value`,
+      {
+        ...regional,
+        secretId: secret.id,
+        secretString: pulumi.secret(this.bundle.apply((b) => JSON.stringify(b))),
+      },
+      parent,
+    );
+
+    this.secretArn = secret.arn;
+    this.userName = user.name;
+    this.username = key.id;
+    this.registerOutputs({
+      bundle: this.bundle,
+      secretArn: this.secretArn,
+      userName: this.userName,
+      username: this.username,
+      region: this.region,
+    });
+  }
+}
