@@ -1,0 +1,11 @@
+/**
+ * The mailguard core: one provider-free implementation of each rule, used by the components to
+ * refuse bad input before anything is created and by the policy pack to judge any stack.
+ */
+export * from "./finding";
+export * from "./txt";
+export * from "./domain";
+export * from "./spf";
+export * from "./dmarc";
+export * from "./dkim";
+export * from "./egress";
