@@ -12,7 +12,7 @@ import { Finding, finding, isUnknown, UNKNOWN } from "./finding";
 // ---------------------------------------------------------------------------------------------
 
 /** One `name=value` element of a tag list, as written (value with surrounding whitespace removed). */
-export interface Tag {
+export interface TagListEntry {
   name: string;
   value: string;
 }
@@ -25,7 +25,7 @@ export interface TagListIssue {
 }
 
 export interface TagList {
-  tags: Tag[];
+  tags: TagListEntry[];
   issues: TagListIssue[];
 }
 
@@ -47,7 +47,7 @@ function trimFws(s: string): string {
  * are case-sensitive (DKIM) or not (DMARC).
  */
 export function parseTagList(text: string): TagList {
-  const tags: Tag[] = [];
+  const tags: TagListEntry[] = [];
   const issues: TagListIssue[] = [];
   const specs = text.split(";");
   specs.forEach((raw, i) => {
@@ -246,7 +246,11 @@ function analyzeEd25519Key(raw: Buffer, findings: Finding[]): void {
 
 /**
  * Judges a DKIM key record (the joined TXT value at `<selector>._domainkey.<domain>`) the way
- * RFC 6376 3.6.1, RFC 8301 and RFC 8463 verifiers read it.
+ * RFC 6376 3.6.1, RFC 8301 and RFC 8463 verifiers read it. Errors: what verifiers reject or a
+ * deploy must never publish (RSA below 1024 bits, empty p= i.e. revoked, h=sha1 alone, s= without
+ * email, k= not matching the key, duplicate tags, v= not first or not DKIM1). Warnings: RSA below
+ * 2048 ("dkim-weak-rsa-key") or above 2048, PKCS#1 instead of SubjectPublicKeyInfo, t=y, unknown
+ * tags (names are case-sensitive). Pass a known value: callers check isUnknown first.
  */
 export function analyzeDkimKey(txt: string): DkimKeyAnalysis {
   const result: DkimKeyAnalysis = { revoked: false, testing: false, findings: [] };

@@ -9,6 +9,8 @@ import { errorsOf, Finding, finding } from "./finding";
  *
  * A record without p= is an error even when rua= holds a valid URI: RFC 9989 receivers would then
  * act as if p=none, but RFC 7489 requires p= right after v= and its receivers ignore the record.
+ *
+ * Validators take known, joined TXT values (see txt.ts joinTxt); callers check isUnknown first.
  */
 
 export type DmarcPolicy = "none" | "quarantine" | "reject";
