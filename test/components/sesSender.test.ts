@@ -1,0 +1,376 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { SesSender } from "../../components/sesSender";
+import { analyzeDkimKey } from "../../policies/core/dkim";
+import { analyzeSpf } from "../../policies/core/spf";
+import { dkimTokensFor } from "../../tools/simulator";
+import { inventory, ProviderSimulator, resolve, settle, simulate, valueOf } from "../helpers/mocks";
+
+let sim: ProviderSimulator;
+beforeAll(async () => {
+  sim = await simulate({ region: "us-east-1" });
+});
+beforeEach(() => sim.reset());
+
+const COMPONENT = "mailguard:index:SesSender";
+const ACCOUNT = "123456789012";
+
+async function build(name: string, args: ConstructorParameters<typeof SesSender>[1]) {
+  const sender = new SesSender(name, args);
+  await valueOf(sender.urn);
+  await settle(sim);
+  return sender;
+}
+
+function only(type: string) {
+  const found = sim.ofType(type);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+async function plainRecords(sender: SesSender) {
+  return Promise.all(
+    sender.dnsRecords.map(async (r) => ({
+      key: r.key,
+      name: await valueOf(r.name),
+      type: r.type,
+      content: await valueOf(r.content),
+      ttl: r.ttl,
+      ...(r.priority !== undefined ? { priority: r.priority } : {}),
+    })),
+  );
+}
+
+describe("SesSender with defaults in eu-west-1", () => {
+  it("registers exactly the identity, MAIL FROM, configuration set, encrypted event topic and two alarms, all children of the component", async () => {
+    const sender = await build("mail", { domain: "Example.COM", region: "eu-west-1" });
+    const component = sim.find(COMPONENT, "mail")!;
+    expect(component.urn).toBe(await valueOf(sender.urn));
+    expect(inventory(sim.resources).sort()).toEqual(
+      [
+        `${COMPONENT} mail`,
+        "aws:sesv2/configurationSet:ConfigurationSet mail-configuration-set",
+        "aws:sesv2/emailIdentity:EmailIdentity mail-identity",
+        "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes mail-mail-from",
+        "aws:kms/key:Key mail-events-key",
+        "aws:sns/topic:Topic mail-events",
+        "aws:sns/topicPolicy:TopicPolicy mail-events-policy",
+        "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination mail-events-destination",
+        "aws:cloudwatch/metricAlarm:MetricAlarm mail-bounce-rate",
+        "aws:cloudwatch/metricAlarm:MetricAlarm mail-complaint-rate",
+      ].sort(),
+    );
+    for (const child of sim.customResources()) {
+      expect(child.parent).toBe(component.urn);
+      expect(child.inputs.region).toBe("eu-west-1");
+      expect(child.region).toBe("eu-west-1");
+    }
+  });
+
+  it("makes Easy DKIM 2048-bit and the TLS-requiring configuration set the identity's default", async () => {
+    await build("mail", { domain: "example.com", region: "eu-west-1" });
+    const identity = only("aws:sesv2/emailIdentity:EmailIdentity");
+    expect(identity.inputs).toEqual({
+      emailIdentity: "example.com",
+      configurationSetName: "example-com-mailguard",
+      dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" },
+      region: "eu-west-1",
+    });
+    const set = only("aws:sesv2/configurationSet:ConfigurationSet");
+    expect(set.inputs).toEqual({
+      configurationSetName: "example-com-mailguard",
+      deliveryOptions: { tlsPolicy: "REQUIRE" },
+      suppressionOptions: { suppressedReasons: ["BOUNCE", "COMPLAINT"] },
+      reputationOptions: { reputationMetricsEnabled: true },
+      region: "eu-west-1",
+    });
+    const mailFrom = only(
+      "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
+    );
+    expect(mailFrom.inputs).toEqual({
+      emailIdentity: "example.com",
+      mailFromDomain: "mail.example.com",
+      behaviorOnMxFailure: "USE_DEFAULT_VALUE",
+      region: "eu-west-1",
+    });
+  });
+
+  it("sends bounce, complaint, reject and delivery-delay events to a KMS-encrypted topic only SES of this account may publish to", async () => {
+    const sender = await build("mail", { domain: "example.com", region: "eu-west-1" });
+    const topicArn = await valueOf(sender.eventTopicArn);
+    const key = only("aws:kms/key:Key");
+    const topic = only("aws:sns/topic:Topic");
+    expect(topic.inputs.kmsMasterKeyId).toBe(key.state.arn);
+    expect(topicArn).toBe(topic.state.arn);
+    expect(topicArn).toMatch(/^arn:aws:sns:eu-west-1:123456789012:mail-events-[0-9a-f]{7}$/);
+
+    const setArn = `arn:aws:ses:eu-west-1:${ACCOUNT}:configuration-set/example-com-mailguard`;
+    const policy = only("aws:sns/topicPolicy:TopicPolicy");
+    expect(policy.inputs.arn).toBe(topicArn);
+    expect(JSON.parse(policy.inputs.policy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "OnlySesOfThisAccountPublishes",
+          Effect: "Allow",
+          Principal: { Service: "ses.amazonaws.com" },
+          Action: "SNS:Publish",
+          Resource: topicArn,
+          Condition: {
+            StringEquals: { "AWS:SourceAccount": ACCOUNT },
+            ArnLike: { "AWS:SourceArn": setArn },
+          },
+        },
+      ],
+    });
+    const keyPolicy = JSON.parse(key.inputs.policy as string);
+    expect(keyPolicy.Statement.map((s: { Principal: unknown }) => s.Principal)).toEqual([
+      { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      { Service: "ses.amazonaws.com" },
+      { Service: "sns.amazonaws.com" },
+    ]);
+    expect(key.inputs.enableKeyRotation).toBe(true);
+
+    const destination = only(
+      "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
+    );
+    expect(destination.inputs).toEqual({
+      configurationSetName: "example-com-mailguard",
+      eventDestinationName: "mailguard-events",
+      eventDestination: {
+        enabled: true,
+        matchingEventTypes: ["BOUNCE", "COMPLAINT", "REJECT", "DELIVERY_DELAY"],
+        snsDestination: { topicArn },
+      },
+      region: "eu-west-1",
+    });
+    expect(destination.options?.dependsOn).toContain(policy.urn);
+  });
+
+  it("alarms on the account's bounce and complaint rates at half of AWS's review thresholds", async () => {
+    const sender = await build("mail", { domain: "example.com", region: "eu-west-1" });
+    const alarms = sim.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+    const byMetric = Object.fromEntries(alarms.map((a) => [a.inputs.metricName, a.inputs]));
+    for (const [metric, threshold] of [
+      ["Reputation.BounceRate", 0.025],
+      ["Reputation.ComplaintRate", 0.0005],
+    ] as const) {
+      expect(byMetric[metric]).toMatchObject({
+        namespace: "AWS/SES",
+        statistic: "Maximum",
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold,
+        alarmActions: [],
+        region: "eu-west-1",
+      });
+    }
+    expect((await valueOf(sender.alarmNames)).length).toBe(2);
+  });
+
+  it("lists three DKIM CNAMEs at indices 0..2, the MAIL FROM MX in the SES region and the MAIL FROM SPF", async () => {
+    const sender = await build("mail", { domain: "example.com", region: "eu-west-1" });
+    const [t0, t1, t2] = dkimTokensFor("example.com");
+    expect(await plainRecords(sender)).toEqual([
+      {
+        key: "dkim-0",
+        name: `${t0}._domainkey.example.com`,
+        type: "CNAME",
+        content: `${t0}.dkim.amazonses.com`,
+        ttl: 3600,
+      },
+      {
+        key: "dkim-1",
+        name: `${t1}._domainkey.example.com`,
+        type: "CNAME",
+        content: `${t1}.dkim.amazonses.com`,
+        ttl: 3600,
+      },
+      {
+        key: "dkim-2",
+        name: `${t2}._domainkey.example.com`,
+        type: "CNAME",
+        content: `${t2}.dkim.amazonses.com`,
+        ttl: 3600,
+      },
+      {
+        key: "mail-from-mx",
+        name: "mail.example.com",
+        type: "MX",
+        content: "feedback-smtp.eu-west-1.amazonaws.com",
+        priority: 10,
+        ttl: 3600,
+      },
+      {
+        key: "mail-from-spf",
+        name: "mail.example.com",
+        type: "TXT",
+        content: "v=spf1 include:amazonses.com -all",
+        ttl: 3600,
+      },
+    ]);
+    expect(analyzeSpf("v=spf1 include:amazonses.com -all").permerrors).toEqual([]);
+    expect(await valueOf(sender.dkimSelectors)).toEqual([t0, t1, t2]);
+    expect(await valueOf(sender.identityArn)).toBe(
+      `arn:aws:ses:eu-west-1:${ACCOUNT}:identity/example.com`,
+    );
+  });
+});
+
+describe("SesSender options", () => {
+  it("follows the provider's region when none is given, setting no region input", async () => {
+    const sender = await build("mail", { domain: "example.com" });
+    expect(await valueOf(sender.region)).toBe("us-east-1");
+    for (const child of sim.customResources()) expect(child.inputs.region).toBeUndefined();
+    const mx = sender.dnsRecords.find((r) => r.type === "MX")!;
+    expect(await valueOf(mx.content)).toBe("feedback-smtp.us-east-1.amazonaws.com");
+  });
+
+  it("with BYODKIM, signs with a tls RSA 2048 key and lists its public key as the DKIM TXT", async () => {
+    const sender = await build("mail", {
+      domain: "example.com",
+      region: "eu-west-1",
+      byodkim: { selector: "s2026" },
+    });
+    const key = only("tls:index/privateKey:PrivateKey");
+    expect(key.name).toBe("mail-dkim-key");
+    expect(key.inputs).toEqual({ algorithm: "RSA", rsaBits: 2048 });
+    const identity = only("aws:sesv2/emailIdentity:EmailIdentity");
+    expect(identity.secretInputs).toContain("dkimSigningAttributes");
+    const attrs = identity.inputs.dkimSigningAttributes as Record<string, string>;
+    expect(attrs.domainSigningSelector).toBe("s2026");
+    expect(attrs.nextSigningKeyLength).toBeUndefined();
+    // SES wants the PKCS#1 key as bare base64.
+    expect(attrs.domainSigningPrivateKey).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    const privateKey = crypto.createPrivateKey({
+      key: Buffer.from(attrs.domainSigningPrivateKey, "base64"),
+      format: "der",
+      type: "pkcs1",
+    });
+
+    const records = await plainRecords(sender);
+    expect(records.map((r) => r.key)).toEqual(["dkim", "mail-from-mx", "mail-from-spf"]);
+    const dkim = records[0];
+    expect(dkim.name).toBe("s2026._domainkey.example.com");
+    expect(dkim.type).toBe("TXT");
+    const analysis = analyzeDkimKey(dkim.content);
+    expect(analysis).toMatchObject({ keyType: "rsa", rsaBits: 2048, revoked: false, findings: [] });
+    const p = /p=([A-Za-z0-9+/=]+)/.exec(dkim.content)![1];
+    const publicKey = crypto.createPublicKey({
+      key: Buffer.from(p, "base64"),
+      format: "der",
+      type: "spki",
+    });
+    const signature = crypto.sign("sha256", Buffer.from("mail"), privateKey);
+    expect(crypto.verify("sha256", Buffer.from("mail"), publicKey, signature)).toBe(true);
+    expect(await valueOf(sender.dkimSelectors)).toEqual(["s2026"]);
+  });
+
+  it("uses a given event topic instead of creating a key, topic and policy", async () => {
+    const arn = "arn:aws:sns:eu-west-1:123456789012:ops-ses-events";
+    const sender = await build("mail", {
+      domain: "example.com",
+      region: "eu-west-1",
+      eventTopicArn: arn,
+    });
+    expect(sim.ofType("aws:kms/key:Key")).toEqual([]);
+    expect(sim.ofType("aws:sns/topic:Topic")).toEqual([]);
+    expect(sim.ofType("aws:sns/topicPolicy:TopicPolicy")).toEqual([]);
+    const destination = only(
+      "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
+    );
+    expect(
+      (destination.inputs.eventDestination as { snsDestination: unknown }).snsDestination,
+    ).toEqual({ topicArn: arn });
+    expect(await valueOf(sender.eventTopicArn)).toBe(arn);
+  });
+
+  it("turns the alarms off, or sets their thresholds and actions", async () => {
+    await build("quiet", { domain: "example.com", alarms: false });
+    expect(sim.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).toEqual([]);
+    sim.reset();
+    await build("tuned", {
+      domain: "example.com",
+      alarms: {
+        bounceRate: 0.04,
+        complaintRate: 0.0008,
+        actions: ["arn:aws:sns:us-east-1:123456789012:ops"],
+      },
+    });
+    const bounce = sim.find("aws:cloudwatch/metricAlarm:MetricAlarm", "tuned-bounce-rate")!;
+    const complaint = sim.find("aws:cloudwatch/metricAlarm:MetricAlarm", "tuned-complaint-rate")!;
+    expect(bounce.inputs.threshold).toBe(0.04);
+    expect(complaint.inputs.threshold).toBe(0.0008);
+    expect(bounce.inputs.alarmActions).toEqual(["arn:aws:sns:us-east-1:123456789012:ops"]);
+  });
+
+  it("takes a custom MAIL FROM subdomain and failure behaviour", async () => {
+    const sender = await build("mail", {
+      domain: "example.com",
+      mailFromDomain: "Bounce.Example.com",
+      behaviorOnMxFailure: "REJECT_MESSAGE",
+    });
+    const mailFrom = only(
+      "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
+    );
+    expect(mailFrom.inputs.mailFromDomain).toBe("bounce.example.com");
+    expect(mailFrom.inputs.behaviorOnMxFailure).toBe("REJECT_MESSAGE");
+    expect(sender.mailFromDomain).toBe("bounce.example.com");
+  });
+});
+
+describe("SesSender refuses bad input before registering any child", () => {
+  const cases: [string, ConstructorParameters<typeof SesSender>[1], string][] = [
+    [
+      "an invalid domain",
+      { domain: "exa mple.com" },
+      'SesSender "bad": invalid domain "exa mple.com": Domain name "exa mple.com" contains whitespace. Fix: Remove the spaces, tabs or line breaks.',
+    ],
+    [
+      "a MAIL FROM domain outside the domain",
+      { domain: "example.com", mailFromDomain: "mail.example.org" },
+      'SesSender "bad": invalid mailFromDomain "mail.example.org": it must be a subdomain of example.com, so SPF aligns for DMARC. Fix: Use a name such as mail.example.com (the default).',
+    ],
+    [
+      "a region that is not one",
+      { domain: "example.com", region: "Ireland" },
+      'SesSender "bad": invalid region "Ireland": it is not an AWS region name. Fix: Give a region where SES runs, such as eu-west-1, or leave it out to use the provider\'s region.',
+    ],
+    [
+      "a bounce alarm at or above AWS's review rate",
+      { domain: "example.com", alarms: { bounceRate: 0.05 } },
+      'SesSender "bad": invalid alarms.bounceRate 0.05: it must be a fraction above 0 and below 0.05, the bounce rate at which AWS puts the account under review. Fix: Use a value such as 0.025 (the default).',
+    ],
+    [
+      "a configuration set name SES refuses",
+      { domain: "example.com", configurationSetName: "my set" },
+      'SesSender "bad": invalid configurationSetName "my set": it must be 1 to 64 characters of A-Z a-z 0-9 _ and -. Fix: Choose such a name, or leave it out for the default.',
+    ],
+    [
+      "a BYODKIM selector that is not a DNS label",
+      { domain: "example.com", byodkim: { selector: "my_selector" } },
+      'SesSender "bad": invalid byodkim.selector "my_selector": it must be one DNS label of lower-case letters, digits and inner hyphens. Fix: Use a selector such as "mailguard" (the default).',
+    ],
+  ];
+  it.each(cases)("refuses %s with a ResourceError naming it", async (_what, args, message) => {
+    let thrown: unknown;
+    try {
+      new SesSender("bad", args);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(pulumi.ResourceError);
+    expect((thrown as Error).message).toBe(message);
+    await settle(sim);
+    expect(sim.resources.filter((r) => r.type !== COMPONENT)).toEqual([]);
+  });
+});
+
+describe("SesSender outputs", () => {
+  it("keeps the sandbox explanation in its outputs", async () => {
+    const sender = await build("mail", { domain: "example.com" });
+    expect(sender.sandbox).toMatch(/sandbox/);
+    expect((await resolve(sender.configurationSetArn)).value).toBe(
+      `arn:aws:ses:us-east-1:${ACCOUNT}:configuration-set/example-com-mailguard`,
+    );
+  });
+});
