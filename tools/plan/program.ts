@@ -186,14 +186,22 @@ interface MonitorLike {
 export async function runProgram(opts: {
   programDir: string;
   config: StackConfig;
-  mocks: pulumi.runtime.Mocks;
+  /** The mocks; when they have `install` (as ProviderSimulator does) it replaces `setMocks`. */
+  mocks: pulumi.runtime.Mocks & {
+    install?(o: { preview?: boolean; project?: string; stack?: string }): Promise<void>;
+  };
   preview?: boolean;
 }): Promise<ProgramRun> {
   const entry = programEntry(opts.programDir);
   const { config } = opts;
   process.env.PULUMI_CONFIG = JSON.stringify(config.values);
   process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(config.secretKeys);
-  await pulumi.runtime.setMocks(opts.mocks, config.project, config.stack, opts.preview ?? false);
+  const preview = opts.preview ?? false;
+  if (opts.mocks.install !== undefined) {
+    await opts.mocks.install({ preview, project: config.project, stack: config.stack });
+  } else {
+    await pulumi.runtime.setMocks(opts.mocks, config.project, config.stack, preview);
+  }
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 
   const byUrn = new Map<string, PlannedResource>();

@@ -22,6 +22,8 @@ export interface PlanReport {
   verdicts: DeliverabilityVerdict[];
   policyPack?: { name: string; version: string; policies: number };
   notes: string[];
+  /** Milliseconds per phase: program, packStart (spawn to port), analyze, verdict, total. */
+  timings: Record<string, number>;
 }
 
 export interface Style {
@@ -264,5 +266,6 @@ export function reportJson(r: PlanReport): Record<string, unknown> {
     },
     deliverability: r.verdicts,
     notes: r.notes,
+    timings: r.timings,
   };
 }

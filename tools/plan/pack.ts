@@ -1,0 +1,124 @@
+/**
+ * Runs the policy pack over the planned resources as `pulumi preview --policy-pack` does: the pack
+ * is started with run-policy-pack and spoken to over the `pulumirpc.Analyzer` protocol
+ * (tools/analyzer), configured with the full config the CLI would compute, asked to Analyze every
+ * resource with its inputs and to AnalyzeStack with every resource's outputs.
+ */
+import {
+  startPolicyPack,
+  type AnalyzerInfo,
+  type AnalyzerResource,
+  type Diagnostic,
+  type PolicyPackConfig,
+  type PolicyPackSession,
+} from "../analyzer/policy-pack";
+import { PolicyConfigError, type PolicyConfig, type PolicyFinding } from "./policy";
+import type { PlannedResource } from "./program";
+
+export { startPolicyPack };
+export type { PolicyPackSession };
+
+/**
+ * The configuration the CLI sends to Configure: every policy of the pack with an enforcement level
+ * (its own entry, else `all`, else the policy's default) and its properties. Names that are not
+ * policies of the pack are an error, as they are for the CLI.
+ */
+export function effectiveConfig(info: AnalyzerInfo, config: PolicyConfig): PolicyPackConfig {
+  const names = new Set(info.policies.map((p) => p.name));
+  for (const name of Object.keys(config)) {
+    if (name !== "all" && !names.has(name)) {
+      throw new PolicyConfigError(
+        `policy config names "${name}", which is not a policy of ${info.name}; its policies are: ${[...names].join(", ")}`,
+      );
+    }
+  }
+  const all = config.all;
+  const allLevel = typeof all === "string" ? all : undefined;
+  const out: PolicyPackConfig = {};
+  for (const p of info.policies) {
+    const own = config[p.name];
+    if (typeof own === "string") {
+      out[p.name] = { enforcementLevel: own };
+    } else if (own !== undefined) {
+      const { enforcementLevel, ...properties } = own as {
+        enforcementLevel?: PolicyFinding["enforcementLevel"];
+      };
+      out[p.name] = {
+        ...properties,
+        enforcementLevel: enforcementLevel ?? allLevel ?? p.enforcementLevel,
+      };
+    } else {
+      out[p.name] = { enforcementLevel: allLevel ?? p.enforcementLevel };
+    }
+  }
+  return out;
+}
+
+/** The resource as Analyze receives it: its inputs, in wire form (secrets marked, unknowns kept). */
+export function analyzeRequestOf(r: PlannedResource): AnalyzerResource {
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    properties: r.wireInputs,
+    options: {
+      protect: r.options.protect,
+      parent: r.parent,
+      additionalSecretOutputs: r.options.additionalSecretOutputs,
+    },
+  };
+}
+
+/** The resource as AnalyzeStack receives it: its outputs, parent and dependencies. */
+export function stackRequestOf(r: PlannedResource): AnalyzerResource {
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    properties: r.wireOutputs,
+    parent: r.parent,
+    dependencies: r.options.dependencies,
+    options: {
+      protect: r.options.protect,
+      parent: r.parent,
+      additionalSecretOutputs: r.options.additionalSecretOutputs,
+    },
+  };
+}
+
+function findingOf(
+  d: Diagnostic,
+  phase: PolicyFinding["phase"],
+  byUrn: Map<string, PlannedResource>,
+): PolicyFinding {
+  const r = d.urn ? byUrn.get(d.urn) : undefined;
+  return {
+    policyName: d.policyName,
+    policyPackName: d.policyPackName,
+    policyPackVersion: d.policyPackVersion,
+    description: d.description,
+    message: d.message,
+    enforcementLevel: d.enforcementLevel,
+    urn: d.urn || undefined,
+    type: r?.type,
+    name: r?.name,
+    phase,
+  };
+}
+
+/** Analyze for every resource (the root stack excepted, which has no inputs), then AnalyzeStack. */
+export async function analyzePlan(
+  session: PolicyPackSession,
+  resources: readonly PlannedResource[],
+): Promise<PolicyFinding[]> {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const findings: PolicyFinding[] = [];
+  for (const r of resources) {
+    if (r.type === "pulumi:pulumi:Stack") continue;
+    const result = await session.analyze(analyzeRequestOf(r));
+    findings.push(...result.diagnostics.map((d) => findingOf(d, "resource", byUrn)));
+  }
+  const stack = await session.analyzeStack(resources.map(stackRequestOf));
+  findings.push(...stack.diagnostics.map((d) => findingOf(d, "stack", byUrn)));
+  return findings;
+}
