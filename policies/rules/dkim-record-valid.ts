@@ -57,7 +57,11 @@ export const dkimRecordValid: ResourceValidationPolicy = {
     }
     if (view.type === "TXT" && isDomainKeyName(view.name)) {
       for (const value of view.values) {
-        for (const f of errorsOf(analyzeDkimKey(value).findings)) {
+        const key = analyzeDkimKey(value);
+        // An empty p= is how RFC 6376 3.6.1 retires a selector: deliberate, not broken.
+        for (const f of errorsOf(key.findings).filter(
+          (f) => !(key.revoked && f.code === "dkim-revoked-key"),
+        )) {
           reportFinding(reportViolation, args.type, args.name, f);
         }
       }

@@ -136,7 +136,7 @@ export function runStack(
   const byUrn = new Map(built.map((b) => [b.urn, b]));
   resources.forEach((r, i) => {
     for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-      (built[i]).propertyDependencies[k] = urns
+      built[i].propertyDependencies[k] = urns
         .map((u) => byUrn.get(u))
         .filter((x): x is PolicyResource => x !== undefined);
     }

@@ -1,0 +1,116 @@
+import { spfRecordValid } from "../../policies/rules/spf-record-valid";
+import { loadJson } from "../helpers/vectors";
+import { CF_ZONE, cfRecord, r53Record, txtShapes } from "./dns-fixtures";
+import { UNKNOWN, runResource, runStack } from "./support";
+
+interface SpfCase {
+  name: string;
+  expected: "permerror" | "valid" | "either" | "not-spf";
+  kind: "record" | "rrset";
+  record?: string;
+  records?: string[];
+}
+
+const cases = loadJson<{ cases: SpfCase[] }>("spf-syntax-cases.json").cases;
+
+describe("spf-record-valid", () => {
+  it.each(txtShapes("example.com", "v=spf1 include:amazonses.com -all").map((r) => [r.type, r]))(
+    "passes SES's SPF record declared as %s",
+    async (_t, r) => {
+      expect((await runResource(spfRecordValid, r)).violations).toEqual([]);
+    },
+  );
+
+  it("passes TXT records that are not SPF, and other record types", async () => {
+    expect(
+      (
+        await runResource(
+          spfRecordValid,
+          cfRecord("example.com", "TXT", "google-site-verification=abc"),
+        )
+      ).violations,
+    ).toEqual([]);
+    expect(
+      (
+        await runResource(
+          spfRecordValid,
+          cfRecord("example.com", "MX", "mx.example.com", { priority: 10 }),
+        )
+      ).violations,
+    ).toEqual([]);
+  });
+
+  const violating: [string, string, RegExp][] = [
+    ["an IPv4 address out of range", "v=spf1 ip4:300.1.1.1 -all", /ip4:300\.1\.1\.1/],
+    [
+      "two redirect modifiers",
+      "v=spf1 redirect=_spf.example.com redirect=_spf.example.net",
+      /redirect/,
+    ],
+    ["an unknown mechanism", "v=spf1 foo:example.com -all", /foo/],
+  ];
+  it.each(violating)("reports %s in every provider shape", async (_label, record, pattern) => {
+    for (const r of txtShapes("example.com", record)) {
+      const out = await runResource(spfRecordValid, r);
+      expect(out.violations.length).toBeGreaterThan(0);
+      expect(out.violations[0]).toContain(`${r.type} "${r.name}"`);
+      expect(out.violations[0]).toMatch(pattern);
+      expect(out.violations[0]).toMatch(/ Fix: /);
+    }
+  });
+
+  it("reports two SPF records in one Route53 record set", async () => {
+    const out = await runResource(
+      spfRecordValid,
+      r53Record("example.com", "TXT", ["v=spf1 -all", "v=spf1 mx -all"]),
+    );
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(/2 SPF records at one name/);
+  });
+
+  it('joins a Route53 value split with "" before parsing', async () => {
+    const long = `v=spf1 ${Array.from({ length: 20 }, (_, i) => `ip4:192.0.2.${i}`).join(" ")} -all`;
+    const split = `${long.slice(0, 200)}""${long.slice(200)}`;
+    expect(
+      (await runResource(spfRecordValid, r53Record("example.com", "TXT", [split]))).violations,
+    ).toEqual([]);
+  });
+
+  it("hands an SPF value unknown during preview to the SDK, which names the field", async () => {
+    const out = await runResource(spfRecordValid, {
+      ...cfRecord("example.com", "TXT", "x"),
+      props: { zoneId: "z", name: "example.com", type: "TXT", content: UNKNOWN, ttl: 1 },
+    });
+    expect(out.violations).toEqual([]);
+    expect(out.previewNote).toMatch(/\.content can't be known during preview/);
+  });
+
+  it("reports, at stack level, Cloudflare records that put two SPF records at one name", async () => {
+    const zone = { type: CF_ZONE, name: "zone", props: { id: "zone-1", name: "example.com" } };
+    const a = cfRecord("example.com", "TXT", "v=spf1 include:amazonses.com -all");
+    const b = {
+      ...cfRecord("@", "TXT", "v=spf1 include:_spf.google.com -all"),
+      name: "google-spf",
+    };
+    const other = cfRecord("mail.example.com", "TXT", "v=spf1 include:amazonses.com -all");
+    const out = await runStack(spfRecordValid, [zone, a, b, other]);
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(
+      /2 resources \(".*", "google-spf"\) publish SPF records at example\.com/,
+    );
+    expect((await runStack(spfRecordValid, [zone, a, other])).violations).toEqual([]);
+  });
+
+  describe("agrees with the RFC 7208 syntax vectors", () => {
+    const judged = cases.filter((c) => c.expected !== "either");
+    it.each(judged.map((c) => [c.name, c]))("%s", async (_name, c) => {
+      const values = c.kind === "rrset" ? (c.records as string[]) : [c.record as string];
+      const out = await runResource(spfRecordValid, r53Record("example.com", "TXT", values));
+      if (c.expected === "permerror") {
+        expect(out.violations.length).toBeGreaterThan(0);
+      } else {
+        expect(out.violations).toEqual([]);
+      }
+    });
+  });
+});
