@@ -1,6 +1,7 @@
 /**
  * SPF (RFC 7208): a builder from typed options, a parser that separates what receivers treat as
- * permerror from advice to the publisher, and a merge that adds senders to an existing record.
+ * permerror from advice to the publisher, a merge that adds senders to an existing record, and
+ * check_host over a caller-given resolver (no networking here: plans and tests answer from data).
  *
  * Publisher thresholds (advice, not RFC permerrors):
  * - error: `+all` or a bare `all`; `ip4` shorter than /8 and `ip6` shorter than /16 (including
@@ -1165,11 +1166,12 @@ class Evaluation {
       }
       case "include": {
         this.countLookup();
-        const result = this.checkHost(this.target(term, domain)).result;
-        if (result === "pass") return true;
-        if (result === "temperror") throw new SpfTempError(`include:${term.domain ?? ""}`);
-        if (result === "permerror" || result === "none") {
-          throw new SpfPermError(`include:${term.domain ?? ""} gave ${result}`);
+        const inner = this.checkHost(this.target(term, domain));
+        if (inner.result === "pass") return true;
+        if (inner.result === "temperror") throw new SpfTempError(inner.reason);
+        if (inner.result === "permerror") throw new SpfPermError(inner.reason);
+        if (inner.result === "none") {
+          throw new SpfPermError(`${q(term.text)}: ${inner.reason}`);
         }
         return false;
       }

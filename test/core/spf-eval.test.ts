@@ -87,3 +87,122 @@ describe("checkHost against the RFC 7208 test suite (zonedata as the resolver)",
     }
   });
 });
+
+/** A resolver over plain maps, for hand-made zones. */
+function mapResolver(zone: {
+  txt?: Record<string, string[]>;
+  a?: Record<string, string[]>;
+  mx?: Record<string, string[]>;
+}): SpfResolver {
+  return {
+    txt: (n) => zone.txt?.[n] ?? [],
+    a: (n) => zone.a?.[n] ?? [],
+    aaaa: () => [],
+    mx: (n) => zone.mx?.[n] ?? [],
+    ptr: () => [],
+  };
+}
+
+describe("checkHost on hand-made zones", () => {
+  // SES's own SPF record as published around 2024: a dated fixture for offline simulation only.
+  const SES_2024 =
+    "v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 ip4:54.240.0.0/18 ip4:69.169.224.0/20 ip4:23.249.208.0/20 ip4:23.251.224.0/19 ip4:76.223.176.0/20 ip4:54.240.64.0/19 ip4:54.240.96.0/19 -all";
+  const ses = mapResolver({
+    txt: {
+      "mail.example.com": ["v=spf1 include:amazonses.com -all"],
+      "amazonses.com": [SES_2024],
+    },
+  });
+  const request = { mailFrom: "bounce@mail.example.com", helo: "a27-1.smtp-out.amazonses.com" };
+
+  it("passes mail from an SES address for a MAIL FROM domain that includes amazonses.com", () => {
+    expect(checkHost({ ...request, ip: "54.240.8.1" }, ses).result).toBe("pass");
+  });
+
+  it("fails mail from any other address", () => {
+    expect(checkHost({ ...request, ip: "203.0.113.5" }, ses).result).toBe("fail");
+    expect(checkHost({ ...request, ip: "2001:db8::5" }, ses).result).toBe("fail");
+  });
+
+  it("treats an IPv4-mapped IPv6 client as IPv4", () => {
+    expect(checkHost({ ...request, ip: "::ffff:54.240.8.1" }, ses).result).toBe("pass");
+  });
+
+  it("returns none when the domain publishes no SPF record", () => {
+    expect(
+      checkHost({ ...request, mailFrom: "x@other.example", ip: "54.240.8.1" }, ses).result,
+    ).toBe("none");
+  });
+
+  it("returns permerror when an include has no SPF record", () => {
+    const zone = mapResolver({
+      txt: { "example.com": ["v=spf1 include:missing.example.net -all"] },
+    });
+    const outcome = checkHost(
+      { ip: "192.0.2.1", mailFrom: "a@example.com", helo: "h.example.com" },
+      zone,
+    );
+    expect(outcome.result).toBe("permerror");
+    expect(outcome.reason).toContain("include:missing.example.net");
+  });
+
+  it("returns permerror once nested includes pass 10 DNS-querying terms", () => {
+    const txt: Record<string, string[]> = { "example.com": ["v=spf1 include:i0.example.com -all"] };
+    for (let i = 0; i < 11; i++)
+      txt[`i${i}.example.com`] = [`v=spf1 include:i${i + 1}.example.com`];
+    txt["i11.example.com"] = ["v=spf1 +all"];
+    const outcome = checkHost(
+      { ip: "192.0.2.1", mailFrom: "a@example.com", helo: "h.example.com" },
+      mapResolver({ txt }),
+    );
+    expect(outcome).toEqual(
+      expect.objectContaining({ result: "permerror", reason: "more than 10 DNS-querying terms" }),
+    );
+  });
+
+  it("returns permerror on the third void lookup", () => {
+    const zone = mapResolver({
+      txt: {
+        "example.com": ["v=spf1 a:n1.example.com mx:n2.example.com exists:n3.example.com -all"],
+      },
+    });
+    expect(
+      checkHost({ ip: "192.0.2.1", mailFrom: "a@example.com", helo: "h.example.com" }, zone).reason,
+    ).toBe("more than 2 void lookups");
+  });
+
+  it("matches mx hosts with a cidr length", () => {
+    const zone = mapResolver({
+      txt: { "example.com": ["v=spf1 mx/24 -all"] },
+      mx: { "example.com": ["mx1.example.com"] },
+      a: { "mx1.example.com": ["192.0.2.10"] },
+    });
+    const from = { mailFrom: "a@example.com", helo: "h.example.com" };
+    expect(checkHost({ ...from, ip: "192.0.2.200" }, zone).result).toBe("pass");
+    expect(checkHost({ ...from, ip: "192.0.3.1" }, zone).result).toBe("fail");
+  });
+
+  it("checks HELO when MAIL FROM is empty", () => {
+    const zone = mapResolver({ txt: { "h.example.com": ["v=spf1 ip4:192.0.2.1 -all"] } });
+    expect(checkHost({ ip: "192.0.2.1", mailFrom: "", helo: "h.example.com" }, zone).result).toBe(
+      "pass",
+    );
+  });
+
+  it("expands exp= for a fail, with macros", () => {
+    const zone = mapResolver({
+      txt: {
+        "example.com": ["v=spf1 -all exp=why.example.com"],
+        "why.example.com": ["%{i} may not send as %{l}@%{o}"],
+      },
+    });
+    expect(
+      checkHost({ ip: "192.0.2.9", mailFrom: "ann@example.com", helo: "h.example.com" }, zone),
+    ).toEqual(
+      expect.objectContaining({
+        result: "fail",
+        explanation: "192.0.2.9 may not send as ann@example.com",
+      }),
+    );
+  });
+});
