@@ -6,7 +6,8 @@
  * Values are kept raw for `judgeEgress`; nothing here throws, whatever the input. Null, missing and
  * empty lists hold no destination, null list elements are skipped, and a value that is not a list
  * where one is expected is read as a one-element list. `UNKNOWN` is recorded in `unknownFields`:
- * an unknown list element becomes a destination whose value is `UNKNOWN`.
+ * an unknown list element becomes a destination whose value is `UNKNOWN`; an unknown list or
+ * `self` flag becomes one that may be absent (`mayBeAbsent`).
  */
 import type { Destination, EgressRule } from "./egress";
 import { isUnknown, UNKNOWN } from "./finding";
@@ -137,6 +138,7 @@ function readRule(item: unknown, path: string, shape: RuleShape): EgressRule {
     if (value === undefined || value === null) continue;
     if (isUnknown(value)) {
       unknownFields.push(at(name));
+      destinations.push({ kind, value: UNKNOWN, field: at(name), mayBeAbsent: true });
     } else if (Array.isArray(value)) {
       value.forEach((element: unknown, i) => {
         if (element !== undefined && element !== null) add(kind, element, at(`${name}[${i}]`));
@@ -153,6 +155,7 @@ function readRule(item: unknown, path: string, shape: RuleShape): EgressRule {
     const value = props[shape.self];
     if (isUnknown(value)) {
       unknownFields.push(at(shape.self));
+      destinations.push({ kind: "self", field: at(shape.self), mayBeAbsent: true });
     } else if (
       value !== undefined &&
       value !== null &&

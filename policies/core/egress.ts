@@ -19,14 +19,22 @@ export type { EgressPort, EgressProtocol } from "./egress-read";
 
 /**
  * Where traffic may go. `field`, when present, names the property the destination came from
- * (`egress[0].cidrBlocks[1]`); `value` is `UNKNOWN` when Pulumi does not know it yet.
+ * (`egress[0].cidrBlocks[1]`); `value` is `UNKNOWN` when Pulumi does not know it yet, and then
+ * stands for some valid destination of its kind.
  */
 export type Destination = (
   | { kind: "cidr"; value: string }
   | { kind: "security-group"; value: string }
   | { kind: "prefix-list"; value: string }
   | { kind: "self" }
-) & { field?: string };
+) & {
+  field?: string;
+  /**
+   * True when the destination stands for a whole list (or a `self` flag) that is `UNKNOWN`: it may
+   * add no destination at all, or destinations of its kind.
+   */
+  mayBeAbsent?: boolean;
+};
 
 /** The property names a rule's protocol and ports came from, for findings and verdicts. */
 export interface EgressFieldNames {
@@ -43,9 +51,9 @@ export interface EgressRule {
   toPort: unknown;
   destinations: Destination[];
   /**
-   * Fields that held `UNKNOWN`, e.g. `egress[0].cidrBlocks`. A destination field listed here and
-   * not carried by a destination (a whole list unknown) may hold no destination or any; a field
-   * named `type` means the resource may not be an egress rule at all.
+   * Fields that held `UNKNOWN`, e.g. `egress[0].cidrBlocks`. A field listed here that is neither a
+   * protocol or port field nor carried by a destination (a whole rule unknown) may stand for any
+   * destination; a field named `type` means the resource may not be an egress rule at all.
    */
   unknownFields: string[];
   /** Property names of protocol and ports; derived from `path` when absent. */
@@ -313,59 +321,72 @@ interface Reach {
   doubt?: Doubt;
 }
 
+/** Whether one destination is offending (not exempted), and if that cannot be told, why. */
+function judgeDestination(
+  d: Destination,
+  field: string,
+  allow: Allowlist,
+): { state: Tri; doubt?: Doubt } {
+  let state: Tri;
+  let doubt: Doubt | undefined;
+  if (d.kind === "self") {
+    state = allow.self ? "no" : "yes";
+  } else if (isUnknown(d.value)) {
+    // A destination of this kind, not known yet: it may be any valid one.
+    let exemptPossible: boolean;
+    let offendPossible = true;
+    if (d.kind === "cidr") {
+      exemptPossible = allow.hasRanges;
+      offendPossible = !(allow.ranges.coversAll("ipv4") && allow.ranges.coversAll("ipv6"));
+    } else {
+      exemptPossible = (d.kind === "security-group" ? allow.groups : allow.prefixLists).size > 0;
+    }
+    state = !offendPossible ? "no" : exemptPossible ? "maybe" : "yes";
+    doubt = unknownDoubt(field);
+  } else if (d.kind === "cidr") {
+    const range = parseCidr(d.value);
+    if (range === undefined) {
+      state = "maybe";
+      doubt = {
+        field,
+        code: "egress-invalid-destination",
+        message: `${field} is ${printValue(d.value)}, which is not an IPv4 or IPv6 CIDR.`,
+        fix: "Write it as a.b.c.d/n or an IPv6 address/n.",
+      };
+    } else {
+      state = allow.ranges.covers(range) ? "no" : "yes";
+    }
+  } else {
+    const listed = d.kind === "security-group" ? allow.groups : allow.prefixLists;
+    state = typeof d.value === "string" && listed.has(d.value.toLowerCase()) ? "no" : "yes";
+  }
+  if (d.mayBeAbsent === true && state === "yes") {
+    // An unknown list or flag may add nothing at all.
+    return { state: "maybe", doubt: unknownDoubt(field) };
+  }
+  return { state, doubt };
+}
+
 /** Whether some destination of the rule is not exempted by the allowlist. */
 function judgeDestinations(rule: EgressRule, allow: Allowlist): Reach {
   const offending: string[] = [];
   let doubt: Doubt | undefined;
-  const doubtAbout = (d: Doubt): void => {
-    doubt ??= d;
-  };
   for (const d of rule.destinations) {
     const field = destinationFieldOf(rule, d);
-    if (d.kind === "self") {
-      if (!allow.self) offending.push("self");
-      continue;
-    }
-    if (isUnknown(d.value)) {
-      // Some destination of this kind exists; which one is not known yet.
-      let exemptPossible: boolean;
-      let offendPossible = true;
-      if (d.kind === "cidr") {
-        exemptPossible = allow.hasRanges;
-        offendPossible = !(allow.ranges.coversAll("ipv4") && allow.ranges.coversAll("ipv6"));
-      } else {
-        exemptPossible = (d.kind === "security-group" ? allow.groups : allow.prefixLists).size > 0;
-      }
-      if (!offendPossible) continue;
-      if (!exemptPossible) offending.push(`${field} (not known yet)`);
-      else doubtAbout(unknownDoubt(field));
-      continue;
-    }
-    if (d.kind === "cidr") {
-      const range = parseCidr(d.value);
-      if (range === undefined) {
-        doubtAbout({
-          field,
-          code: "egress-invalid-destination",
-          message: `${field} is ${JSON.stringify(d.value)}, which is not an IPv4 or IPv6 CIDR.`,
-          fix: "Write it as a.b.c.d/n or an IPv6 address/n.",
-        });
-      } else if (!allow.ranges.covers(range)) {
-        offending.push(d.value);
-      }
-      continue;
-    }
-    const listed = d.kind === "security-group" ? allow.groups : allow.prefixLists;
-    if (typeof d.value !== "string" || !listed.has(d.value.toLowerCase())) {
-      offending.push(printable(d));
+    const judged = judgeDestination(d, field, allow);
+    if (judged.state === "yes") {
+      offending.push(
+        d.kind !== "self" && isUnknown(d.value) ? `${field} (not known yet)` : printable(d),
+      );
+    } else if (judged.state === "maybe") {
+      doubt ??= judged.doubt;
     }
   }
   const carried = new Set(rule.destinations.map((d) => d.field).filter((f) => f !== undefined));
   for (const field of rule.unknownFields) {
-    if (!carried.has(field) && !isProtocolOrPortOrType(field, fieldNamesOf(rule))) {
-      // A whole list (or rule) unknown: it may hold no destination, or any.
-      doubtAbout(unknownDoubt(field));
-    }
+    if (carried.has(field) || isProtocolOrPortOrType(field, fieldNamesOf(rule))) continue;
+    // An unknown field that no destination stands for (a whole rule unknown): anything may follow.
+    doubt ??= unknownDoubt(field);
   }
   if (offending.length > 0) return { state: "yes", offending };
   if (doubt !== undefined) return { state: "maybe", offending, doubt };
