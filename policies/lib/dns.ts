@@ -37,11 +37,10 @@ function normalizeName(name: string): string {
  * boundary between two strings of one record; a value written already quoted is taken as is.
  */
 function joinRoute53Txt(value: string): string {
-  const v = value.trim();
-  if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) {
-    return joinTxt(v);
+  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
+    return joinTxt(value);
   }
-  return v.split('""').join("");
+  return value.split('""').join("");
 }
 
 /** The record view of a resource, or undefined when the type is not a DNS record resource. */
