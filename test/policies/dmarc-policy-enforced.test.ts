@@ -1,0 +1,54 @@
+import { dmarcPolicyEnforced } from "../../policies/rules/dmarc-policy-enforced";
+import { cfRecord, r53Record, txtShapes } from "./dns-fixtures";
+import { runResource } from "./support";
+
+describe("dmarc-policy-enforced", () => {
+  it.each(["v=DMARC1; p=quarantine", "v=DMARC1; p=reject; sp=quarantine; np=reject; pct=100"])(
+    "passes %s in every provider shape",
+    async (value) => {
+      for (const r of txtShapes("_dmarc.example.com", value)) {
+        expect((await runResource(dmarcPolicyEnforced, r)).violations).toEqual([]);
+      }
+    },
+  );
+
+  const violating: [string, string, RegExp][] = [
+    ["p=none", "v=DMARC1; p=none", /p=none .* weaker than quarantine/],
+    ["sp=none under p=reject", "v=DMARC1; p=reject; sp=none", /sp=none .* weaker than quarantine/],
+    ["np=none", "v=DMARC1; p=reject; np=none", /np=none/],
+    ["pct below 100", "v=DMARC1; p=reject; pct=50", /pct=50 .* only 50%/],
+  ];
+  it.each(violating)("reports %s", async (_label, value, pattern) => {
+    const r = cfRecord("_dmarc", "TXT", value);
+    const out = await runResource(dmarcPolicyEnforced, r);
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toContain(`${r.type} "${r.name}"`);
+    expect(out.violations[0]).toMatch(pattern);
+    expect(out.violations[0]).toMatch(/ Fix: /);
+  });
+
+  it("raises the bar to reject when configured", async () => {
+    const r = r53Record("_dmarc.example.com", "TXT", ["v=DMARC1; p=quarantine"]);
+    const out = await runResource(dmarcPolicyEnforced, r, { minimumPolicy: "reject" });
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(/p=quarantine .* weaker than reject/);
+  });
+
+  it("accepts a partial pct when configured not to require 100", async () => {
+    const r = r53Record("_dmarc.example.com", "TXT", ["v=DMARC1; p=reject; pct=20"]);
+    expect(
+      (await runResource(dmarcPolicyEnforced, r, { requireFullPct: false })).violations,
+    ).toEqual([]);
+  });
+
+  it("leaves records receivers reject to dmarc-record-valid and TXT elsewhere alone", async () => {
+    expect(
+      (await runResource(dmarcPolicyEnforced, cfRecord("_dmarc", "TXT", "p=none; v=DMARC1")))
+        .violations,
+    ).toEqual([]);
+    expect(
+      (await runResource(dmarcPolicyEnforced, cfRecord("example.com", "TXT", "v=DMARC1; p=none")))
+        .violations,
+    ).toEqual([]);
+  });
+});
