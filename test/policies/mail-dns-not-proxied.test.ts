@@ -1,0 +1,95 @@
+import { mailDnsNotProxied } from "../../policies/rules/mail-dns-not-proxied";
+import { CF_ZONE, cfLegacyRecord, cfRecord, r53Record } from "./dns-fixtures";
+import { UNKNOWN, runResource, runStack } from "./support";
+
+const TOKEN = "xtk53kxcy4p3t6ztbrffs6d54rsrrhh6";
+
+describe("mail-dns-not-proxied", () => {
+  it("passes DNS-only mail records and proxied web records", async () => {
+    const records = [
+      cfRecord("example.com", "MX", "inbound-smtp.us-east-1.amazonaws.com", { priority: 10 }),
+      cfRecord(`${TOKEN}._domainkey`, "CNAME", `${TOKEN}.dkim.amazonses.com`),
+      cfRecord("www", "CNAME", "app.example.net", { proxied: true }),
+      cfRecord("example.com", "A", "192.0.2.1", { proxied: true }),
+    ];
+    for (const r of records) {
+      expect((await runResource(mailDnsNotProxied, r)).violations).toEqual([]);
+    }
+  });
+
+  it("ignores Route53, which has no proxy", async () => {
+    expect(
+      (
+        await runResource(
+          mailDnsNotProxied,
+          r53Record("mail.example.com", "MX", ["10 feedback-smtp.us-east-1.amazonses.com"]),
+        )
+      ).violations,
+    ).toEqual([]);
+  });
+
+  const violating: [string, ReturnType<typeof cfRecord>, RegExp][] = [
+    [
+      "a proxied Easy DKIM CNAME",
+      cfRecord(`${TOKEN}._domainkey.example.com`, "CNAME", `${TOKEN}.dkim.amazonses.com`, {
+        proxied: true,
+      }),
+      /a DKIM record at .*_domainkey.* is proxied/,
+    ],
+    [
+      "a proxied MX record",
+      cfRecord("mail.example.com", "MX", "feedback-smtp.us-east-1.amazonses.com", {
+        proxied: true,
+        priority: 10,
+      }),
+      /an MX record/,
+    ],
+    [
+      "a proxied record at _dmarc",
+      cfRecord("_dmarc", "CNAME", "dmarc.example.net", { proxied: true }),
+      /a DMARC record/,
+    ],
+    [
+      "a proxied CNAME to SES outside _domainkey",
+      cfRecord("bounce", "CNAME", "feedback-smtp.eu-west-1.amazonses.com", { proxied: true }),
+      /pointing at SES/,
+    ],
+    [
+      "a proxied legacy Cloudflare Record",
+      cfLegacyRecord(`${TOKEN}._domainkey`, "CNAME", `${TOKEN}.dkim.amazonses.com`, {
+        proxied: true,
+      }),
+      /a DKIM record/,
+    ],
+  ];
+  it.each(violating)("reports %s", async (_label, r, pattern) => {
+    const out = await runResource(mailDnsNotProxied, r);
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(pattern);
+    expect(out.violations[0]).toContain(`${r.type} "${r.name}"`);
+    expect(out.violations[0]).toMatch(/Fix: set proxied: false/);
+  });
+
+  it("hands a proxied flag unknown during preview to the SDK, naming the field", async () => {
+    const out = await runResource(
+      mailDnsNotProxied,
+      cfRecord(`${TOKEN}._domainkey`, "CNAME", `${TOKEN}.dkim.amazonses.com`, { proxied: UNKNOWN }),
+    );
+    expect(out.previewNote).toMatch(/\.proxied can't be known during preview/);
+  });
+
+  it("reports, at stack level, a proxied record at an SES MAIL FROM domain", async () => {
+    const zone = { type: CF_ZONE, name: "zone", props: { id: "zone-1", name: "example.com" } };
+    const mailFrom = {
+      type: "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
+      name: "mf",
+      props: { emailIdentity: "example.com", mailFromDomain: "mail.example.com" },
+    };
+    const proxiedA = cfRecord("mail", "A", "192.0.2.1", { proxied: true });
+    const out = await runStack(mailDnsNotProxied, [zone, mailFrom, proxiedA]);
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(/at the SES MAIL FROM domain mail\.example\.com is proxied/);
+    const dnsOnly = cfRecord("mail", "A", "192.0.2.1");
+    expect((await runStack(mailDnsNotProxied, [zone, mailFrom, dnsOnly])).violations).toEqual([]);
+  });
+});
