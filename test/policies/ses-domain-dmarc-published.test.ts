@@ -1,0 +1,84 @@
+import { sesDomainDmarcPublished } from "../../policies/rules/ses-domain-dmarc-published";
+import { CF_ZONE, cfRecord, r53Record } from "./dns-fixtures";
+import { UNKNOWN, runStack, urnOf } from "./support";
+
+const V2_ID = "aws:sesv2/emailIdentity:EmailIdentity";
+const V1_ID = "aws:ses/domainIdentity:DomainIdentity";
+const zone = { type: CF_ZONE, name: "zone", props: { id: "zone-1", name: "example.com" } };
+const v2 = (domain: unknown) => ({ type: V2_ID, name: "id", props: { emailIdentity: domain } });
+
+describe("ses-domain-dmarc-published", () => {
+  it("passes an identity whose _dmarc record is in the stack, by full or zone-relative name", async () => {
+    expect(
+      (
+        await runStack(sesDomainDmarcPublished, [
+          v2("example.com"),
+          r53Record("_dmarc.example.com", "TXT", ["v=DMARC1; p=reject"]),
+        ])
+      ).violations,
+    ).toEqual([]);
+    expect(
+      (
+        await runStack(sesDomainDmarcPublished, [
+          zone,
+          v2("example.com"),
+          cfRecord("_dmarc", "TXT", "v=DMARC1; p=reject"),
+        ])
+      ).violations,
+    ).toEqual([]);
+  });
+
+  it("passes a subdomain identity covered by its organizational domain's record", async () => {
+    const out = await runStack(sesDomainDmarcPublished, [
+      v2("mail.example.co.uk"),
+      r53Record("_dmarc.example.co.uk", "TXT", ["v=DMARC1; p=reject"]),
+    ]);
+    expect(out.violations).toEqual([]);
+  });
+
+  it("ignores address identities", async () => {
+    expect((await runStack(sesDomainDmarcPublished, [v2("me@example.com")])).violations).toEqual(
+      [],
+    );
+  });
+
+  const violating: [
+    string,
+    { type: string; name: string; props: Record<string, unknown> }[],
+    RegExp,
+  ][] = [
+    [
+      "a v2 identity with no DMARC record",
+      [v2("example.com")],
+      /no DMARC record for "example\.com"/,
+    ],
+    [
+      "a v1 identity whose record is for another domain",
+      [
+        { type: V1_ID, name: "id", props: { domain: "example.org" } },
+        r53Record("_dmarc.example.com", "TXT", ["v=DMARC1; p=reject"]),
+      ],
+      /no DMARC record for "example\.org"/,
+    ],
+    [
+      "a record in another zone",
+      [zone, v2("example.org"), cfRecord("_dmarc", "TXT", "v=DMARC1; p=reject")],
+      /looked for TXT _dmarc\.example\.org/,
+    ],
+    ["an identity whose domain is unknown", [v2(UNKNOWN)], /emailIdentity is unknown/],
+  ];
+  it.each(violating)("reports %s", async (_label, resources, pattern) => {
+    const out = await runStack(sesDomainDmarcPublished, resources);
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(pattern);
+    expect(out.violations[0]).toMatch(/"id"/);
+    expect(out.urns[0]).toBe(urnOf(resources.find((r) => r.name === "id")?.type ?? "", "id"));
+  });
+
+  it("skips domains configured as managed elsewhere, with their subdomains", async () => {
+    const out = await runStack(sesDomainDmarcPublished, [v2("mail.example.com")], {
+      managedElsewhere: ["example.com"],
+    });
+    expect(out.violations).toEqual([]);
+  });
+});
