@@ -28,7 +28,8 @@ export function printValue(value: unknown): string {
 export type EgressProtocol =
   { kind: "all" | "tcp" | "other"; text: string } | { kind: "unknown" | "invalid" };
 
-const NON_TCP_NAMES = new Set(["udp", "icmp", "icmpv6"]);
+/** Names the EC2 API and the AWS provider accept besides tcp and all (ah = 51, esp = 50). */
+const NON_TCP_NAMES = new Set(["udp", "icmp", "icmpv6", "ah", "esp"]);
 
 function protocolNumber(n: number, text: string): EgressProtocol {
   if (n === -1) return { kind: "all", text };
@@ -37,7 +38,10 @@ function protocolNumber(n: number, text: string): EgressProtocol {
   return { kind: "invalid" };
 }
 
-/** -1 / "all" (any case): every protocol; "tcp" (any case) / 6 / "6": TCP; other names and numbers: not TCP. */
+/**
+ * -1 / "all" (any case): every protocol; "tcp" (any case), 6, "6": TCP; udp, icmp, icmpv6, ah, esp
+ * and the other numbers 0..255: not TCP; anything else (a typo, 256, a missing value): invalid.
+ */
 export function classifyEgressProtocol(value: unknown): EgressProtocol {
   if (isUnknown(value)) return { kind: "unknown" };
   if (typeof value === "number") return protocolNumber(value, String(value));

@@ -146,6 +146,7 @@ const PROTOCOLS: [unknown, ProtocolKind][] = [
   ["17", "other"],
   ["icmp", "other"],
   ["ICMPv6", "other"],
+  ["esp", "other"],
   [58, "other"],
   ["0", "other"],
   [255, "other"],
