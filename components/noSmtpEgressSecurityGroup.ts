@@ -194,15 +194,12 @@ export function validateNoSmtpEgressArgs(
       for (const rule of egressRulesOf(EGRESS_RULE_TYPE, { ...spec, securityGroupId: "sg-0" })) {
         const verdict = judgeEgress(rule);
         if (verdict.status !== "clear") {
-          const why =
+          // The core's findings say what is wrong and how to fix it.
+          const detail =
             verdict.findings.length > 0
               ? verdict.findings.map(describe).join(" ")
-              : `the rule ${verdict.status === "allows" ? "allows" : "may allow"} TCP 25.`;
-          throw new ArgumentError(
-            at,
-            entry,
-            `${why} Fix: Allow only the ports you need (for mail: 587 or 465), never TCP 25.`,
-          );
+              : `the rule ${verdict.status === "allows" ? "allows" : "may allow"} TCP 25. Fix: Allow only the ports you need (for mail: 587 or 465), never TCP 25.`;
+          throw new ArgumentError(at, entry, detail);
         }
       }
       rules.push(spec);

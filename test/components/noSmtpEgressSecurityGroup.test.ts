@@ -1,0 +1,212 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+  EGRESS_RULE_TYPE,
+  NoSmtpEgressSecurityGroup,
+  NoSmtpEgressSecurityGroupArgs,
+} from "../../components/noSmtpEgressSecurityGroup";
+import { egressRulesOf, judgeEgress } from "../../policies/core/egress";
+import { ProviderSimulator, RecordedResource, settle, simulate, valueOf } from "../helpers/mocks";
+
+let sim: ProviderSimulator;
+beforeAll(async () => {
+  sim = await simulate({ region: "eu-west-1" });
+});
+beforeEach(() => sim.reset());
+
+const COMPONENT = "mailguard:index:NoSmtpEgressSecurityGroup";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const VPC = "vpc-0123456789abcdef0";
+
+async function build(name: string, args: NoSmtpEgressSecurityGroupArgs) {
+  const group = new NoSmtpEgressSecurityGroup(name, args);
+  await valueOf(group.urn);
+  await settle(sim);
+  return group;
+}
+
+function rules(): RecordedResource[] {
+  return sim.ofType(EGRESS_RULE_TYPE);
+}
+
+function summary(r: RecordedResource): string {
+  const i = r.inputs;
+  return `${String(i.ipProtocol)} ${String(i.fromPort)}-${String(i.toPort)} ${String(i.cidrIpv4 ?? i.cidrIpv6)}`;
+}
+
+function expectJudgedClear(list: RecordedResource[]): void {
+  for (const r of list) {
+    const judged = egressRulesOf(EGRESS_RULE_TYPE, r.inputs);
+    expect(judged).toHaveLength(1);
+    expect({ rule: r.name, status: judgeEgress(judged[0]).status }).toEqual({
+      rule: r.name,
+      status: "clear",
+    });
+  }
+}
+
+describe("NoSmtpEgressSecurityGroup by default", () => {
+  it("registers a group without inline rules and eight egress rules: everything but TCP 25, to every IPv4 and IPv6 address", async () => {
+    const group = await build("web", { vpcId: VPC });
+    const component = sim.find(COMPONENT, "web")!;
+    const sg = sim.find(SG, "web-group")!;
+    expect(sg.parent).toBe(component.urn);
+    expect(sg.inputs).toEqual({
+      vpcId: VPC,
+      description: "Egress anywhere except TCP 25 (mailguard)",
+      revokeRulesOnDelete: true,
+    });
+    expect(
+      rules()
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(
+      [
+        "web-egress-tcp-0-24-ipv4",
+        "web-egress-tcp-0-24-ipv6",
+        "web-egress-tcp-26-65535-ipv4",
+        "web-egress-tcp-26-65535-ipv6",
+        "web-egress-udp-ipv4",
+        "web-egress-udp-ipv6",
+        "web-egress-icmp-ipv4",
+        "web-egress-icmpv6-ipv6",
+      ].sort(),
+    );
+    expect(rules().map(summary).sort()).toEqual(
+      [
+        "tcp 0-24 0.0.0.0/0",
+        "tcp 0-24 ::/0",
+        "tcp 26-65535 0.0.0.0/0",
+        "tcp 26-65535 ::/0",
+        "udp 0-65535 0.0.0.0/0",
+        "udp 0-65535 ::/0",
+        "icmp -1--1 0.0.0.0/0",
+        "icmpv6 -1--1 ::/0",
+      ].sort(),
+    );
+    for (const r of rules()) {
+      expect(r.parent).toBe(component.urn);
+      expect(r.inputs.securityGroupId).toBe(sg.id);
+    }
+    expect(
+      sim.resources.filter((r) => ![COMPONENT, SG, EGRESS_RULE_TYPE].includes(r.type)),
+    ).toEqual([]);
+    expect(await valueOf(group.securityGroupId)).toBe(sg.id);
+    expect(await valueOf(group.egressRuleIds)).toHaveLength(8);
+  });
+
+  it("creates only rules the core judges clear of TCP 25", async () => {
+    await build("web", { vpcId: VPC });
+    expect(rules()).toHaveLength(8);
+    expectJudgedClear(rules());
+  });
+});
+
+describe("NoSmtpEgressSecurityGroup with an allowlist", () => {
+  it("allows exactly the given ports, to the given destinations, each rule judged clear", async () => {
+    await build("api", {
+      vpcId: VPC,
+      egress: [
+        { protocol: "tcp", fromPort: 443 },
+        { protocol: "tcp", fromPort: 587, cidrs: ["0.0.0.0/0"] },
+        { protocol: "tcp", fromPort: 465, cidrs: ["0.0.0.0/0"] },
+        { protocol: "udp", fromPort: 53, cidrs: ["10.0.0.2"] },
+        { protocol: "tcp", fromPort: 53, cidrs: ["10.0.0.2/32"] },
+      ],
+    });
+    expect(
+      rules()
+        .map((r) => `${r.name}: ${summary(r)}`)
+        .sort(),
+    ).toEqual(
+      [
+        "api-egress-0-0: tcp 443-443 0.0.0.0/0",
+        "api-egress-0-1: tcp 443-443 ::/0",
+        "api-egress-1-0: tcp 587-587 0.0.0.0/0",
+        "api-egress-2-0: tcp 465-465 0.0.0.0/0",
+        "api-egress-3-0: udp 53-53 10.0.0.2/32",
+        "api-egress-4-0: tcp 53-53 10.0.0.2/32",
+      ].sort(),
+    );
+    expectJudgedClear(rules());
+  });
+
+  it("adds a low-numbered DENY of TCP 25 egress for IPv4 and IPv6 to each network ACL given", async () => {
+    await build("web", { vpcId: VPC, networkAclIds: ["acl-0a1b2c3d"], naclRuleNumber: 5 });
+    const acl = sim.ofType("aws:ec2/networkAclRule:NetworkAclRule");
+    expect(acl.map((r) => [r.name, r.inputs]).sort()).toEqual([
+      [
+        "web-nacl-0-deny-smtp-ipv4",
+        {
+          networkAclId: "acl-0a1b2c3d",
+          ruleNumber: 5,
+          egress: true,
+          protocol: "tcp",
+          ruleAction: "deny",
+          fromPort: 25,
+          toPort: 25,
+          cidrBlock: "0.0.0.0/0",
+        },
+      ],
+      [
+        "web-nacl-0-deny-smtp-ipv6",
+        {
+          networkAclId: "acl-0a1b2c3d",
+          ruleNumber: 6,
+          egress: true,
+          protocol: "tcp",
+          ruleAction: "deny",
+          fromPort: 25,
+          toPort: 25,
+          ipv6CidrBlock: "::/0",
+        },
+      ],
+    ]);
+  });
+});
+
+describe("NoSmtpEgressSecurityGroup refuses bad input before registering any child", () => {
+  const cases: [string, Partial<NoSmtpEgressSecurityGroupArgs>, string][] = [
+    [
+      "an allowlist rule whose port range covers TCP 25",
+      { egress: [{ protocol: "tcp", fromPort: 20, toPort: 30 }] },
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0] {"protocol":"tcp","fromPort":20,"toPort":30}: The egress rule allows TCP port 25 (protocol "tcp" ports 20..30) to 0.0.0.0/0. Fix: Remove TCP 25 from the rule, or split its port range around 25 (for example 0..24 and 26..65535); send mail through SES on port 587 (STARTTLS) or 465 (TLS) instead.',
+    ],
+    [
+      "an allowlist rule for all protocols",
+      { egress: [{ protocol: "-1", cidrs: ["10.0.0.0/8"] }] },
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0] {"protocol":"-1","cidrs":["10.0.0.0/8"]}: The egress rule allows TCP port 25 (protocol "-1" (all protocols and ports)) to 10.0.0.0/8. Fix: Remove TCP 25 from the rule, or split its port range around 25 (for example 0..24 and 26..65535); send mail through SES on port 587 (STARTTLS) or 465 (TLS) instead.',
+    ],
+    [
+      "a CIDR that does not parse",
+      { egress: [{ protocol: "tcp", fromPort: 443, cidrs: ["10.0.0.0/33"] }] },
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0].cidrs[0] "10.0.0.0/33": "10.0.0.0/33" is not an IPv4 or IPv6 CIDR. Fix: Write it as a.b.c.d/n (four decimal parts, n 0..32) or an IPv6 address/n (n 0..128), without spaces or zone ids.',
+    ],
+    [
+      "a TCP rule without ports",
+      { egress: [{ protocol: "tcp" }] },
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0].fromPort undefined: it must be a whole number from 0 to 65535. Fix: Give the port, such as 443.',
+    ],
+    [
+      "a VPC id that is not one",
+      { vpcId: "my-vpc" },
+      'NoSmtpEgressSecurityGroup "bad": invalid vpcId "my-vpc": it is not a VPC id. Fix: Give an id such as vpc-0123456789abcdef0.',
+    ],
+    [
+      "a network ACL id that is not one",
+      { networkAclIds: ["sg-123"] },
+      'NoSmtpEgressSecurityGroup "bad": invalid networkAclIds[0] "sg-123": it is not a network ACL id. Fix: Give an id such as acl-0123456789abcdef0.',
+    ],
+  ];
+  it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
+    let thrown: unknown;
+    try {
+      new NoSmtpEgressSecurityGroup("bad", { vpcId: VPC, ...change });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(pulumi.ResourceError);
+    expect((thrown as Error).message).toBe(message);
+    await settle(sim);
+    expect(sim.resources.filter((r) => r.type !== COMPONENT)).toEqual([]);
+  });
+});
