@@ -107,7 +107,7 @@ export function checkEgressOptions(opts: EgressOptions = {}): Finding[] {
         finding(
           "error",
           "egress-invalid-option-port",
-          `Option ports holds ${JSON.stringify(port)}, which is not a TCP port.`,
+          `Option ports holds ${printValue(port)}, which is not a TCP port.`,
           "Give whole numbers from 0 to 65535, such as 25.",
         ),
       );
@@ -125,7 +125,7 @@ export function checkEgressOptions(opts: EgressOptions = {}): Finding[] {
         finding(
           "error",
           "egress-invalid-allowed-destination",
-          `Option allowedDestinations holds ${JSON.stringify(entry)}, which is not a CIDR, a security group id, a prefix list id or "self".`,
+          `Option allowedDestinations holds ${printValue(entry)}, which is not a CIDR, a security group id, a prefix list id or "self".`,
           'Give entries such as "10.0.0.0/8", "2001:db8::/32", "sg-0123abcd", "pl-0123abcd" or "self".',
         ),
       );
@@ -193,7 +193,7 @@ function judgeCarry(rule: EgressRule, ports: readonly number[]): Carry {
           field: names.protocol,
           code: "egress-invalid-protocol",
           message: `${names.protocol} is ${printValue(rule.protocol)}, which is not a protocol the rule can be judged by.`,
-          fix: 'Use "tcp", "udp", "icmp", "icmpv6", "-1" (all) or an IP protocol number 0..255.',
+          fix: 'Use "tcp", "udp", "icmp", "icmpv6", "ah", "esp", "-1" (all) or an IP protocol number 0..255.',
         },
       };
     case "tcp":
@@ -417,6 +417,14 @@ function typeDoubtOf(rule: EgressRule): Doubt | undefined {
   return field === undefined ? undefined : unknownDoubt(field);
 }
 
+/** The port ranges that cover everything but `port`, e.g. `0..24 and 26..65535`. */
+function rangesAround(port: number): string {
+  const parts: string[] = [];
+  if (port > 0) parts.push(`0..${port - 1}`);
+  if (port < MAX_PORT) parts.push(`${port + 1}..${MAX_PORT}`);
+  return parts.join(" and ");
+}
+
 function undecided(doubt: Doubt): EgressVerdict {
   return {
     status: "undecided",
@@ -457,7 +465,7 @@ export function judgeEgress(rule: EgressRule, opts: EgressOptions = {}): EgressV
         "egress-allows-port",
         `${where} allows TCP port ${port} (${carry.describe}) to ${reach.offending.join(", ")}.`,
         `Remove TCP ${port} from the rule, or split its port range around ${port} ` +
-          `(for example 0..${port - 1} and ${port + 1}..65535); send mail through SES on port 587 (STARTTLS) or 465 (TLS) instead.`,
+          `(for example ${rangesAround(port)}); send mail through SES on port 587 (STARTTLS) or 465 (TLS) instead.`,
       ),
     ],
   };

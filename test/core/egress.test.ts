@@ -497,6 +497,12 @@ describe("judgeEgress: findings", () => {
     );
   });
 
+  it("suggests split ranges that exist at the ends of the port space", () => {
+    const all = { protocol: "-1", fromPort: 0, toPort: 0, ...TO_WORLD };
+    expect(judgeEntry(all, { ports: [0] }).findings[0].fix).toContain("(for example 1..65535)");
+    expect(judgeEntry(all, { ports: [65535] }).findings[0].fix).toContain("(for example 0..65534)");
+  });
+
   it("gives no finding for a clear rule", () => {
     expect(
       judgeEntry({ protocol: "tcp", fromPort: 587, toPort: 587, ...TO_WORLD }).findings,
