@@ -1,0 +1,169 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MailDomain, MailDomainArgs } from "../../components/mailDomain";
+import { UNKNOWN } from "../../policies/core/finding";
+import { dkimTokensFor, sesSmtpPasswordV4 } from "../../tools/simulator";
+import { inventory, ProviderSimulator, resolve, settle, simulate, valueOf } from "../helpers/mocks";
+
+let sim: ProviderSimulator;
+beforeAll(async () => {
+  sim = await simulate({ region: "us-east-1" });
+});
+beforeEach(() => sim.reset());
+
+const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+const BASE: MailDomainArgs = { domain: "example.com", cloudflareZoneId: ZONE, region: "eu-west-1" };
+
+async function build(name: string, args: MailDomainArgs) {
+  const mail = new MailDomain(name, args);
+  await valueOf(mail.urn);
+  await settle(sim);
+  return mail;
+}
+
+describe("MailDomain", () => {
+  it("composes SesSender, SmtpCredentials and CloudflareMailRecords under itself, and nothing else", async () => {
+    await build("mail", BASE);
+    const root = sim.find("mailguard:index:MailDomain", "mail")!;
+    const children = sim.childrenOf(root);
+    expect(inventory(children).sort()).toEqual(
+      [
+        "mailguard:index:SesSender mail-ses",
+        "mailguard:index:SmtpCredentials mail-smtp",
+        "mailguard:index:CloudflareMailRecords mail-dns",
+      ].sort(),
+    );
+    const byComponent = (name: string) =>
+      inventory(sim.childrenOf(children.find((c) => c.name === name)!)).sort();
+    expect(byComponent("mail-ses")).toEqual(
+      [
+        "aws:sesv2/configurationSet:ConfigurationSet mail-ses-configuration-set",
+        "aws:sesv2/emailIdentity:EmailIdentity mail-ses-identity",
+        "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes mail-ses-mail-from",
+        "aws:kms/key:Key mail-ses-events-key",
+        "aws:sns/topic:Topic mail-ses-events",
+        "aws:sns/topicPolicy:TopicPolicy mail-ses-events-policy",
+        "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination mail-ses-events-destination",
+        "aws:cloudwatch/metricAlarm:MetricAlarm mail-ses-bounce-rate",
+        "aws:cloudwatch/metricAlarm:MetricAlarm mail-ses-complaint-rate",
+      ].sort(),
+    );
+    expect(byComponent("mail-smtp")).toEqual(
+      [
+        "aws:iam/user:User mail-smtp-user",
+        "aws:iam/userPolicy:UserPolicy mail-smtp-send",
+        "pulumi:providers:aws mail-smtp-ses-region",
+        "aws:iam/accessKey:AccessKey mail-smtp-key-v1",
+        "aws:secretsmanager/secret:Secret mail-smtp-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion mail-smtp-secret-value",
+      ].sort(),
+    );
+    expect(byComponent("mail-dns")).toEqual(
+      [
+        "cloudflare:index/dnsRecord:DnsRecord mail-dns-dkim-0",
+        "cloudflare:index/dnsRecord:DnsRecord mail-dns-dkim-1",
+        "cloudflare:index/dnsRecord:DnsRecord mail-dns-dkim-2",
+        "cloudflare:index/dnsRecord:DnsRecord mail-dns-mail-from-mx",
+        "cloudflare:index/dnsRecord:DnsRecord mail-dns-mail-from-spf",
+        "cloudflare:index/dnsRecord:DnsRecord mail-dns-dmarc",
+      ].sort(),
+    );
+    // Every resource is accounted for by the lists above.
+    expect(sim.resources).toHaveLength(1 + 3 + 9 + 6 + 6);
+  });
+
+  it("publishes the SES records and DMARC on Cloudflare, none proxied", async () => {
+    const mail = await build("mail", BASE);
+    const [t0, t1, t2] = dkimTokensFor("example.com");
+    const records = await valueOf(mail.records);
+    expect(records.map((r) => [r.type, r.name, r.content, r.ttl, r.proxied])).toEqual([
+      ["CNAME", `${t0}._domainkey.example.com`, `${t0}.dkim.amazonses.com`, 3600, false],
+      ["CNAME", `${t1}._domainkey.example.com`, `${t1}.dkim.amazonses.com`, 3600, false],
+      ["CNAME", `${t2}._domainkey.example.com`, `${t2}.dkim.amazonses.com`, 3600, false],
+      ["MX", "mail.example.com", "feedback-smtp.eu-west-1.amazonaws.com", 3600, false],
+      ["TXT", "mail.example.com", '"v=spf1 include:amazonses.com -all"', 3600, false],
+      ["TXT", "_dmarc.example.com", '"v=DMARC1; p=quarantine; adkim=r; aspf=r"', 3600, false],
+    ]);
+    expect(records[3].priority).toBe(10);
+    for (const r of sim.ofType("cloudflare:index/dnsRecord:DnsRecord"))
+      expect(r.inputs.proxied).toBe(false);
+  });
+
+  it("outputs what an application needs, with every secret secret", async () => {
+    const mail = await build("mail", { ...BASE, allowedFromAddresses: ["app@example.com"] });
+    const smtp = await resolve(mail.smtp);
+    expect(smtp.secret).toBe(true);
+    const key = sim.ofType("aws:iam/accessKey:AccessKey")[0];
+    expect(smtp.value).toEqual({
+      host: "email-smtp.eu-west-1.amazonaws.com",
+      port: 587,
+      startTls: true,
+      implicitTlsPort: 465,
+      username: key.id,
+      password: sesSmtpPasswordV4(key.state.secret as string, "eu-west-1"),
+      region: "eu-west-1",
+      credentialsVersion: 1,
+    });
+    expect(key.secretOutputs.sort()).toEqual(["secret", "sesSmtpPasswordV4"]);
+    const version = sim.ofType("aws:secretsmanager/secretVersion:SecretVersion")[0];
+    expect(version.secretInputs).toEqual(["secretString"]);
+    expect((await resolve(mail.secretArn)).secret).toBe(false);
+    expect(await valueOf(mail.secretArn)).toMatch(/^arn:aws:secretsmanager:eu-west-1:/);
+    expect(await valueOf(mail.identityArn)).toBe(
+      "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
+    );
+    expect(await valueOf(mail.region)).toBe("eu-west-1");
+    expect(await valueOf(mail.userName)).toMatch(/^mail-smtp-user-/);
+    expect(mail.sandbox).toMatch(/sandbox/);
+    // The SMTP user may send only through this identity and configuration set.
+    const policy = JSON.parse(
+      sim.ofType("aws:iam/userPolicy:UserPolicy")[0].inputs.policy as string,
+    );
+    expect(policy.Statement[0].Resource).toEqual([
+      "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
+      "arn:aws:ses:eu-west-1:123456789012:configuration-set/example-com-mailguard",
+    ]);
+  });
+
+  it("records nothing unknown after a deployment", async () => {
+    await build("mail", BASE);
+    expect(JSON.stringify(sim.resources.map((r) => r.inputs))).not.toContain(UNKNOWN);
+  });
+});
+
+describe("MailDomain refuses bad input before registering any child", () => {
+  const spf10 = `v=spf1 ${Array.from({ length: 10 }, (_, i) => `include:s${i}.example.net`).join(" ")} -all`;
+  const cases: [string, Partial<MailDomainArgs>, string][] = [
+    [
+      "an invalid domain",
+      { domain: "-example.com" },
+      'MailDomain "bad": invalid domain "-example.com": Label "-example" of "-example.com" starts or ends with a hyphen. Fix: Start and end every label with a letter or digit.',
+    ],
+    [
+      "a DMARC option out of range",
+      { dmarc: { p: "reject", pct: 150 } },
+      'MailDomain "bad": invalid dmarc {"p":"reject","pct":150}: pct="150" is not an integer from 0 to 100 (RFC 7489). Fix: Remove pct (RFC 9989 dropped it; use t=y to test) or set an integer 0..100.',
+    ],
+    [
+      "a From address outside the domain",
+      { allowedFromAddresses: ["ceo@example.net"] },
+      'MailDomain "bad": invalid allowedFromAddresses[0] "ceo@example.net": it is outside example.com, which SES cannot send from with this identity. Fix: Use an address at example.com or one of its subdomains.',
+    ],
+    [
+      "an SPF merge beyond 10 lookups",
+      { apexSpf: { existing: spf10, add: { includes: ["amazonses.com"] } } },
+      `MailDomain "bad": invalid apexSpf {"existing":"${spf10}","add":{"includes":["amazonses.com"]}}: SPF record "${spf10.replace(" -all", " include:amazonses.com -all")}" has 11 terms that query DNS (include, a, mx, ptr, exists, redirect); receivers stop at 10 with permerror. Fix: Replace a, mx and ptr with ip4/ip6 ranges, or drop includes you no longer send through.`,
+    ],
+  ];
+  it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
+    let thrown: unknown;
+    try {
+      new MailDomain("bad", { ...BASE, ...change });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(pulumi.ResourceError);
+    expect((thrown as Error).message).toBe(message);
+    await settle(sim);
+    expect(inventory(sim.resources)).toEqual(["mailguard:index:MailDomain bad"]);
+  });
+});
