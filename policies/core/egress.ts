@@ -63,7 +63,12 @@ export interface EgressRule {
 export interface EgressOptions {
   /** TCP ports no rule may allow; default `[25]`. */
   ports?: number[];
-  /** Exempted destinations: CIDRs, `sg-...` and `pl-...` ids, and `self`. */
+  /**
+   * Exempted destinations: CIDRs (a destination range is exempt only when the union of the listed
+   * ranges of its family covers all of it), `sg-...` and `pl-...` ids (exact, case-insensitive; a
+   * group named rather than by id is never exempt), and `self` (the group itself is a destination
+   * like any other, exempt only when `self` is listed).
+   */
   allowedDestinations?: string[];
 }
 
