@@ -125,6 +125,41 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * Where `needle` sits in the stack outputs: `name` for a whole output, `name.field.sub` inside an
+ * object output (such as an SMTP bundle), or undefined.
+ */
+export function outputPathOf(
+  outputs: Record<string, unknown>,
+  needle: unknown,
+): string | undefined {
+  if (typeof needle !== "string" || needle === "") return undefined;
+  const search = (v: unknown, at: string): string | undefined => {
+    if (v === needle) return at;
+    if (typeof v === "object" && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        const found = search(x, Array.isArray(v) ? `${at}[${k}]` : `${at}.${k}`);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  };
+  for (const [name, value] of Object.entries(outputs)) {
+    const found = search(value, name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The command that prints a stack output (`--show-secrets` when it is secret), with the field. */
+function stackOutputCommand(at: string, secretOutputs: readonly string[]): string {
+  const dot = at.search(/[.[]/);
+  const name = dot < 0 ? at : at.slice(0, dot);
+  const flag = secretOutputs.includes(name) ? " --show-secrets" : "";
+  const field = dot < 0 ? "" : `, field ${at.slice(dot).replace(/^\./, "")}`;
+  return `pulumi stack output ${name}${flag}${field}`;
+}
+
+/**
  * SMTP settings for every access key in the plan that has an SES SMTP password. The host is SES's
  * endpoint in the key's region (the password is derived for that region).
  */
@@ -134,10 +169,8 @@ export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettin
     if (key.type !== ACCESS_KEY) continue;
     const region = str(key.outputs.region) ?? defaultRegion;
     const password = key.outputs.sesSmtpPasswordV4;
-    const passwordOutput = Object.keys(run.outputs).find((k) =>
-      sameValue(run.outputs[k], password),
-    );
-    const usernameOutput = Object.keys(run.outputs).find((k) => sameValue(run.outputs[k], key.id));
+    const passwordOutput = outputPathOf(run.outputs, password);
+    const usernameOutput = outputPathOf(run.outputs, key.id);
     const secretVersion = run.resources.find(
       (v) =>
         v.type === SECRET_VERSION &&
@@ -154,7 +187,7 @@ export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettin
 
     const passwordSources: string[] = [];
     if (passwordOutput !== undefined)
-      passwordSources.push(`pulumi stack output ${passwordOutput} --show-secrets`);
+      passwordSources.push(stackOutputCommand(passwordOutput, run.secretOutputs));
     if (secret !== undefined) {
       passwordSources.push(`Secrets Manager secret ${str(secret.outputs.name) ?? secret.name}`);
     }
@@ -169,7 +202,7 @@ export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettin
       ],
       username:
         usernameOutput !== undefined
-          ? `<access key id: pulumi stack output ${usernameOutput}>`
+          ? `<access key id: ${stackOutputCommand(usernameOutput, run.secretOutputs)}>`
           : `<access key id of ${key.name}>`,
       password: `<secret: ${passwordSources.join(", or ")}>`,
       accessKey: key.name,

@@ -90,8 +90,9 @@ function findingOf(
   d: Diagnostic,
   phase: PolicyFinding["phase"],
   byUrn: Map<string, PlannedResource>,
+  analyzed?: PlannedResource,
 ): PolicyFinding {
-  const r = d.urn ? byUrn.get(d.urn) : undefined;
+  const r = d.urn ? byUrn.get(d.urn) : analyzed;
   return {
     policyName: d.policyName,
     policyPackName: d.policyPackName,
@@ -99,7 +100,7 @@ function findingOf(
     description: d.description,
     message: d.message,
     enforcementLevel: d.enforcementLevel,
-    urn: d.urn || undefined,
+    urn: d.urn || r?.urn,
     type: r?.type,
     name: r?.name,
     phase,
@@ -116,7 +117,7 @@ export async function analyzePlan(
   for (const r of resources) {
     if (r.type === "pulumi:pulumi:Stack") continue;
     const result = await session.analyze(analyzeRequestOf(r));
-    findings.push(...result.diagnostics.map((d) => findingOf(d, "resource", byUrn)));
+    findings.push(...result.diagnostics.map((d) => findingOf(d, "resource", byUrn, r)));
   }
   const stack = await session.analyzeStack(resources.map(stackRequestOf));
   findings.push(...stack.diagnostics.map((d) => findingOf(d, "stack", byUrn)));

@@ -105,7 +105,7 @@ export function renderRecords(records: readonly PlannedRecord[], width = 100): s
     displayValue(r),
   ]);
   const fixed = Math.max(...rows.map((r) => r[0].length), 4) + 5 + 4 + 7 + 8;
-  const max = Math.max(40, width - fixed);
+  const max = Math.max(56, width - fixed);
   return table(
     ["NAME", "TYPE", "TTL", "PROXIED", "VALUE"],
     rows.map((r) => [...r.slice(0, 4), ellipsize(r[4], max)]),
