@@ -418,7 +418,15 @@ export class SesSender extends pulumi.ComponentResource {
     } else {
       // Three records at fixed indices, so preview lists them while the tokens are unknown.
       for (const i of [0, 1, 2]) {
-        const token = dkim.apply((tokens) => tokens[i]);
+        const token = dkim.apply((tokens) => {
+          const t = tokens[i];
+          if (t === undefined) {
+            throw new Error(
+              `SES returned ${tokens.length} DKIM tokens for ${a.domain}; expected 3.`,
+            );
+          }
+          return t;
+        });
         records.push({
           key: `dkim-${i}`,
           name: pulumi.interpolate`${token}._domainkey.${a.domain}`,

@@ -185,6 +185,46 @@ function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== UNKNOWN ? value : undefined;
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    value.constructor === Object
+  );
+}
+
+/**
+ * The preview form of computed outputs: every value the program did not give becomes UNKNOWN
+ * (nested objects merge with the given fields); given values are echoed.
+ */
+function unknownize(
+  computed: Record<string, unknown>,
+  given: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(computed)) {
+    const raw = given[key];
+    const plain = isSecretWrapper(raw) ? raw.value : raw;
+    if (raw === undefined) out[key] = UNKNOWN;
+    else if (isPlainObject(value) && isPlainObject(plain)) {
+      const merged = { ...plain, ...unknownize(value, plain) };
+      out[key] = isSecretWrapper(raw) ? secretWrap(merged) : merged;
+    } else out[key] = raw;
+  }
+  return out;
+}
+
+const TLS_OUTPUTS = [
+  "privateKeyPem",
+  "privateKeyPemPkcs8",
+  "privateKeyOpenssh",
+  "publicKeyPem",
+  "publicKeyOpenssh",
+  "publicKeyFingerprintMd5",
+  "publicKeyFingerprintSha256",
+];
+
 // ---- SSH wire format for tls.PrivateKey -------------------------------------------------------
 
 function sshString(data: Buffer | string): Buffer {
@@ -448,18 +488,24 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
       this.providerRegions.set(urn, str(inputs.region) ?? this.region);
 
     const dryRun = pulumi.runtime.isDryRun();
-    const computed: Computed =
-      args.custom === false
-        ? { state: {} }
-        : dryRun && !args.type.startsWith("pulumi:providers:")
-          ? { state: {} }
-          : this.compute(args.type, args.name, inputs, region ?? this.region, urn);
+    const isProvider = args.type.startsWith("pulumi:providers:");
+    let computed: Computed;
+    if (args.custom === false) {
+      computed = { state: {} };
+    } else if (dryRun && !isProvider) {
+      // Preview: what the provider computes is unknown; what the program gave is echoed.
+      const full =
+        args.type === "tls:index/privateKey:PrivateKey"
+          ? Object.fromEntries(TLS_OUTPUTS.map((k) => [k, UNKNOWN]))
+          : this.compute(args.type, args.name, inputs, region ?? this.region, urn).state;
+      computed = { state: unknownize(full, rawInputs) };
+    } else {
+      computed = this.compute(args.type, args.name, inputs, region ?? this.region, urn);
+    }
     const id =
-      args.custom === false
+      args.custom === false || (dryRun && !isProvider)
         ? undefined
-        : dryRun && !args.type.startsWith("pulumi:providers:")
-          ? undefined
-          : (computed.id ?? `${args.name}-${hex(urn, 8)}`);
+        : (computed.id ?? `${args.name}-${hex(urn, 8)}`);
 
     const state: Record<string, unknown> = { ...rawInputs, ...computed.state };
     if (isAws && region && args.type !== "pulumi:providers:aws" && !dryRun) state.region = region;
