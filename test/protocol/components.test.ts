@@ -1,0 +1,106 @@
+/**
+ * What mailguard's own components register, fed through the pack as the engine would: every
+ * custom resource's inputs to Analyze, and every resource's outputs to AnalyzeStack. The pack
+ * must find nothing.
+ */
+import * as path from "path";
+import { MailDomain } from "../../components/mailDomain";
+import { NoSmtpEgressSecurityGroup } from "../../components/noSmtpEgressSecurityGroup";
+import {
+  AnalyzerResource,
+  Diagnostic,
+  PolicyPackSession,
+  startPolicyPack,
+} from "../../tools/analyzer/policy-pack";
+import { ProviderSimulator, RecordedResource, settle, simulate, valueOf } from "../helpers/mocks";
+
+const packDir = path.join(__dirname, "..", "..", "policies");
+const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+
+let pack: PolicyPackSession;
+let sim: ProviderSimulator;
+
+beforeAll(async () => {
+  [pack, sim] = await Promise.all([
+    startPolicyPack({ packDir }),
+    simulate({ region: "us-east-1" }),
+  ]);
+}, 180_000);
+
+afterAll(async () => {
+  await pack?.close();
+});
+
+beforeEach(() => sim.reset());
+
+/** Resources the engine would analyze: custom resources, not components or providers. */
+function analyzed(resources: RecordedResource[]): RecordedResource[] {
+  return resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+}
+
+async function feed(resources: RecordedResource[]): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  for (const r of analyzed(resources)) {
+    diagnostics.push(
+      ...(await pack.analyze({ type: r.type, name: r.name, urn: r.urn, properties: r.inputs }))
+        .diagnostics,
+    );
+  }
+  const outputs: AnalyzerResource[] = resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    parent: r.parent,
+    properties: r.id === undefined ? r.state : { id: r.id, ...r.state },
+  }));
+  diagnostics.push(...(await pack.analyzeStack(outputs)).diagnostics);
+  return diagnostics;
+}
+
+const summary = (ds: Diagnostic[]) => ds.map((d) => `${d.policyName}: ${d.message}`);
+
+describe("mailguard's own components pass the pack", () => {
+  it("finds nothing in a MailDomain whose DMARC record names a report address", async () => {
+    const mail = new MailDomain("mail", {
+      domain: "example.com",
+      cloudflareZoneId: ZONE,
+      region: "eu-west-1",
+      dmarc: { p: "quarantine", rua: ["mailto:dmarc-reports@example.com"] },
+    });
+    await valueOf(mail.urn);
+    await settle(sim);
+    expect(analyzed(sim.resources).length).toBeGreaterThan(15);
+    expect(summary(await feed(sim.resources))).toEqual([]);
+  });
+
+  it("finds only the advice to add rua= in a MailDomain with its defaults", async () => {
+    // The default DMARC record cannot know where reports should go; the advisory says so.
+    const mail = new MailDomain("mail", {
+      domain: "example.com",
+      cloudflareZoneId: ZONE,
+      region: "eu-west-1",
+    });
+    await valueOf(mail.urn);
+    await settle(sim);
+    const found = await feed(sim.resources);
+    expect(found.map((d) => [d.policyName, d.enforcementLevel])).toEqual([
+      ["dmarc-record-advice", "advisory"],
+    ]);
+    expect(found[0].message).toMatch(/"mail-dns-dmarc": The record has no rua=/);
+  });
+
+  it("finds nothing in a NoSmtpEgressSecurityGroup with its default egress and a NACL", async () => {
+    const group = new NoSmtpEgressSecurityGroup("web", {
+      vpcId: "vpc-0123456789abcdef0",
+      networkAclIds: ["acl-0123456789abcdef0"],
+    });
+    await valueOf(group.urn);
+    await settle(sim);
+    expect(
+      sim.resources.some(
+        (r) => r.type === "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+      ),
+    ).toBe(true);
+    expect(summary(await feed(sim.resources))).toEqual([]);
+  });
+});
