@@ -6,6 +6,7 @@ export * from "./finding";
 export * from "./txt";
 export * from "./domain";
 export * from "./spf";
+export * from "./spf-eval";
 export * from "./dmarc";
 export * from "./dkim";
 export * from "./egress";

@@ -1,4 +1,4 @@
-import { SpfResolver, SpfTempError, checkHost } from "../../policies/core/spf";
+import { SpfResolver, SpfTempError, checkHost } from "../../policies/core/spf-eval";
 import { loadYamlDocuments } from "../helpers/vectors";
 
 type ZoneRecord = string | Record<string, unknown>;
