@@ -1,0 +1,177 @@
+/**
+ * The offline plan end to end, through the real command as the README runs it (`npm start`, i.e.
+ * node with ts-node's transpile-only loader on tools/plan/main.ts): a child process that runs the
+ * program under the simulator, starts the policy pack with run-policy-pack and talks the analyzer
+ * protocol to it. Each test starts the pack once.
+ */
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { dkimTokensFor } from "../../tools/simulator";
+
+const ROOT = path.join(__dirname, "..", "..");
+const FIXTURES = path.join(__dirname, "fixtures");
+const TIMEOUT = 150_000;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function plan(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        path.join(ROOT, "tools", "plan", "main.ts"),
+        ...args,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: "1" },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: TIMEOUT,
+      },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === "number" ? err.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A v4 SES SMTP password: base64 of 0x04 and a 32-byte HMAC, 44 characters starting with B. */
+const SMTP_PASSWORD_SHAPE = /(?<![A-Za-z0-9+/=])B[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])/;
+
+describe("npm start (offline plan)", () => {
+  it(
+    "fails a stack with all-egress, DMARC p=none and a proxied DKIM record, naming the three policies",
+    async () => {
+      const run = await plan("--program", path.join(FIXTURES, "failing"), "--json");
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(1);
+      const doc = JSON.parse(run.stdout);
+      expect(doc.passed).toBe(false);
+      const mandatory = doc.findings.mandatory.map(
+        (f: { policyName: string; name: string }) => `${f.policyName} ${f.name}`,
+      );
+      expect(mandatory).toEqual(
+        expect.arrayContaining([
+          "no-port-25-egress wide-open",
+          "dmarc-policy-enforced failing-dns-dmarc",
+          "mail-dns-not-proxied legacy-dkim",
+        ]),
+      );
+      expect(
+        new Set(doc.findings.mandatory.map((f: { policyName: string }) => f.policyName)),
+      ).toEqual(new Set(["no-port-25-egress", "dmarc-policy-enforced", "mail-dns-not-proxied"]));
+      const egress = doc.findings.mandatory.find(
+        (f: { policyName: string }) => f.policyName === "no-port-25-egress",
+      );
+      expect(egress.message).toMatch(/0\.0\.0\.0\/0/);
+      expect(doc.records).toContainEqual(
+        expect.objectContaining({
+          name: "legacy0dkim0token000000000000000._domainkey.failing.example.net",
+          proxied: true,
+        }),
+      );
+      expect(JSON.stringify(doc)).not.toMatch(SMTP_PASSWORD_SHAPE);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "says SPF does not align without MAIL FROM while DMARC still passes by DKIM",
+    async () => {
+      const run = await plan("--program", path.join(FIXTURES, "no-mail-from"), "--json");
+      expect(run.code).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      expect(doc.findings.mandatory).toEqual([]);
+      expect(doc.deliverability).toHaveLength(1);
+      const v = doc.deliverability[0];
+      expect(v.domain).toBe("nomailfrom.example.com");
+      expect(v.spf).toMatchObject({
+        result: "pass",
+        domain: "amazonses.com",
+        aligned: false,
+        customMailFrom: "not-configured",
+      });
+      expect(v.dkim).toMatchObject({ mode: "easy-dkim-simulated", result: "pass", aligned: true });
+      expect(v.dkim.selector).toBe(dkimTokensFor("nomailfrom.example.com")[0]);
+      expect(v.dmarc).toMatchObject({
+        result: "pass",
+        policy: "reject",
+        passedBy: ["dkim"],
+        disposition: "deliver",
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "signs a sample message with the BYODKIM key and verifies it, and prints the SMTP settings without the password",
+    async () => {
+      const run = await plan("--program", path.join(FIXTURES, "byodkim"));
+      expect(run.code).toBe(0);
+      const out = run.stdout;
+      expect(out).toMatch(
+        /✓ DKIM {3}pass d=byodkim\.example\.org s=plan \(2048-bit\); aligned \[BYODKIM, signed with the planned key\]/,
+      );
+      expect(out).toMatch(/✓ DMARC {2}pass by spf and dkim, p=reject; disposition: deliver/);
+      expect(out).toMatch(
+        /plan\._domainkey\.byodkim\.example\.org\s+TXT\s+3600\s+no\s+"v=DKIM1; k=rsa; p=MIIB/,
+      );
+      expect(out).toMatch(/Host: {6}email-smtp\.eu-west-1\.amazonaws\.com/);
+      expect(out).toMatch(/Port: {6}587 \(STARTTLS\)/);
+      expect(out).toMatch(/Port: {6}465 \(implicit TLS\)/);
+      expect(out).toMatch(
+        /Password: {2}<secret: pulumi stack output smtp --show-secrets, field password, or Secrets Manager secret byodkim-smtp-secret-[0-9a-f]{7}>/,
+      );
+      expect(out).not.toMatch(SMTP_PASSWORD_SHAPE);
+      expect(out).not.toMatch(/PRIVATE KEY/);
+      expect(out).toMatch(/PASS: no mandatory policy violation\./);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "applies a --policy-config that makes every policy advisory, so the failing stack exits 0",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-e2e-"));
+      const config = path.join(dir, "policy-config.json");
+      fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
+      const run = await plan(
+        "--program",
+        path.join(FIXTURES, "failing"),
+        "--policy-config",
+        config,
+        "--json",
+      );
+      expect(run.code).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      expect(doc.findings.mandatory).toEqual([]);
+      const advisory = doc.findings.advisory.map((f: { policyName: string }) => f.policyName);
+      expect(advisory).toEqual(
+        expect.arrayContaining([
+          "no-port-25-egress",
+          "dmarc-policy-enforced",
+          "mail-dns-not-proxied",
+        ]),
+      );
+    },
+    TIMEOUT,
+  );
+
+  it("exits 2 with the usage on an unknown argument, before starting anything", async () => {
+    const run = await plan("--frobnicate");
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(
+      /^error: unknown argument "--frobnicate"; see --help\n\nUsage: npm start -- \[options\]/,
+    );
+  });
+});
