@@ -14,6 +14,7 @@ import {
 } from "../../tools/plan/render";
 import type { PlannedResource } from "../../tools/plan/program";
 import { pemOfSesSigningKey } from "../../tools/plan/mail";
+import { Progress } from "../../tools/plan/main";
 import * as crypto from "crypto";
 
 const FIXTURES = path.join(__dirname, "fixtures", "config");
@@ -248,5 +249,31 @@ describe("pemOfSesSigningKey", () => {
     const pem = pemOfSesSigningKey(der);
     expect(pem).toBe(privateKey.export({ type: "pkcs1", format: "pem" }).toString());
     expect(pemOfSesSigningKey("bm90IGEga2V5")).toBeUndefined();
+  });
+});
+
+describe("Progress", () => {
+  function fakeStream(isTTY: boolean) {
+    const written: string[] = [];
+    const stream = { isTTY, write: (s: string) => written.push(s) > 0 };
+    return { stream: stream as unknown as NodeJS.WriteStream, written };
+  }
+
+  it("draws a spinner line with the step on a terminal and clears it when done", () => {
+    const { stream, written } = fakeStream(true);
+    const p = new Progress(stream);
+    p.step("Starting the policy pack");
+    p.done();
+    expect(written[0].startsWith("\r\u001b[2K⠋ Starting the policy pack (")).toBe(true);
+    expect(written[0]).toMatch(/\(\d+\.\ds\)$/);
+    expect(written[written.length - 1]).toBe("\r\u001b[2K");
+  });
+
+  it("writes nothing when the stream is not a terminal", () => {
+    const { stream, written } = fakeStream(false);
+    const p = new Progress(stream);
+    p.step("Starting the policy pack");
+    p.done();
+    expect(written).toEqual([]);
   });
 });
