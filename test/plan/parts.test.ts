@@ -12,7 +12,7 @@ import {
   renderTree,
   zoneFile,
 } from "../../tools/plan/render";
-import type { PlannedResource } from "../../tools/plan/program";
+import { programEntry, type PlannedResource } from "../../tools/plan/program";
 import { pemOfSesSigningKey } from "../../tools/plan/mail";
 import { Progress } from "../../tools/plan/main";
 import * as crypto from "crypto";
@@ -275,5 +275,41 @@ describe("Progress", () => {
     p.step("Starting the policy pack");
     p.done();
     expect(written).toEqual([]);
+  });
+});
+
+describe("programEntry", () => {
+  function programDir(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-entry-"));
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+    return dir;
+  }
+
+  it("starts the file Pulumi.yaml names with main:", () => {
+    const dir = programDir({
+      "Pulumi.yaml": "name: p\nmain: app.ts\n",
+      "app.ts": "",
+      "index.ts": "",
+    });
+    expect(programEntry(dir)).toEqual({ file: path.join(dir, "app.ts") });
+  });
+
+  it("starts index.ts and warns when package.json main would make the Pulumi CLI start another file", () => {
+    const dir = programDir({
+      "Pulumi.yaml": "name: p\n",
+      "index.ts": "",
+      "package.json": JSON.stringify({ main: "bin/components/index.js" }),
+    });
+    const entry = programEntry(dir);
+    expect(entry.file).toBe(path.join(dir, "index.ts"));
+    expect(entry.warning).toBe(
+      `Pulumi.yaml has no main:, so the Pulumi CLI would start package.json's main (bin/components/index.js) rather than index.ts; add "main: index.ts" to Pulumi.yaml.`,
+    );
+  });
+
+  it("reports a folder without a program", () => {
+    expect(() => programEntry(programDir({ "Pulumi.yaml": "name: p\n" }))).toThrow(
+      /no Pulumi program in/,
+    );
   });
 });

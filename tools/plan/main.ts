@@ -137,10 +137,13 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
     }
     timings.verdict = Date.now() - t2;
     timings.total = Date.now() - t0;
-    const notes = config.undecrypted.map(
-      (k) =>
-        `Config ${k} is encrypted (secure:) and cannot be decrypted offline; the program saw a placeholder.`,
-    );
+    const notes = [
+      ...run.warnings,
+      ...config.undecrypted.map(
+        (k) =>
+          `Config ${k} is encrypted (secure:) and cannot be decrypted offline; the program saw a placeholder.`,
+      ),
+    ];
     return {
       project: config.project,
       stack: config.stack,

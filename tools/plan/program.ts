@@ -56,6 +56,10 @@ export interface ProgramRun {
   outputs: Record<string, unknown>;
   /** Stack output names whose values are secret. */
   secretOutputs: string[];
+  /** The file that was run. */
+  entry: string;
+  /** Where the Pulumi CLI would behave differently (see programEntry). */
+  warnings: string[];
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -99,25 +103,64 @@ function plainRecord(v: unknown): Record<string, unknown> {
   return isRecord(p) ? p : {};
 }
 
-/** The program's entry file: `main:` of Pulumi.yaml, else package.json `main`, else index.ts/js. */
-export function programEntry(programDir: string): string {
+function existingFile(base: string): string | undefined {
+  for (const f of [
+    base,
+    `${base}.ts`,
+    path.join(base, "index.ts"),
+    `${base}.js`,
+    path.join(base, "index.js"),
+  ]) {
+    if (fs.existsSync(f) && fs.statSync(f).isFile()) return f;
+  }
+  return undefined;
+}
+
+export interface ProgramEntry {
+  file: string;
+  /** Set when the Pulumi CLI would start a different file than the plan does, and why. */
+  warning?: string;
+}
+
+/**
+ * The program's entry file: `main:` of Pulumi.yaml, else `index.ts`, else package.json `main`,
+ * else `index.js`. The Pulumi CLI lets package.json `main` win over index.ts when Pulumi.yaml has
+ * no `main:`; a folder that is also a library (package.json `main` pointing at its build) then
+ * starts the library instead of the program, so that case is reported as a warning.
+ */
+export function programEntry(programDir: string): ProgramEntry {
   const dir = path.resolve(programDir);
   const projectFile = path.join(dir, "Pulumi.yaml");
   const mainLine = fs.existsSync(projectFile)
     ? /^main:\s*(\S+)\s*$/m.exec(fs.readFileSync(projectFile, "utf8"))
     : null;
-  const candidates: string[] = [];
-  if (mainLine) candidates.push(path.join(dir, mainLine[1]));
+  if (mainLine) {
+    const file = existingFile(path.join(dir, mainLine[1]));
+    if (file === undefined)
+      throw new Error(`${projectFile} names main: ${mainLine[1]}, which does not exist`);
+    return { file };
+  }
   const pkgFile = path.join(dir, "package.json");
+  let pkgMain: string | undefined;
   if (fs.existsSync(pkgFile)) {
     const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: unknown };
-    if (typeof pkg.main === "string") candidates.push(path.join(dir, pkg.main));
+    if (typeof pkg.main === "string") pkgMain = pkg.main;
   }
-  candidates.push(path.join(dir, "index.ts"), path.join(dir, "index.js"));
-  for (const c of candidates) {
-    for (const f of [c, `${c}.ts`, path.join(c, "index.ts"), `${c}.js`]) {
-      if (fs.existsSync(f) && fs.statSync(f).isFile()) return f;
-    }
+  const indexTs = existingFile(path.join(dir, "index.ts"));
+  if (indexTs !== undefined) {
+    const pkgEntry = pkgMain !== undefined ? path.resolve(dir, pkgMain) : undefined;
+    const differs =
+      pkgEntry !== undefined && pkgEntry !== indexTs && pkgEntry !== path.join(dir, "index");
+    return {
+      file: indexTs,
+      warning: differs
+        ? `Pulumi.yaml has no main:, so the Pulumi CLI would start package.json's main (${pkgMain}) rather than index.ts; add "main: index.ts" to Pulumi.yaml.`
+        : undefined,
+    };
+  }
+  for (const c of [pkgMain, "index.js"]) {
+    const file = c !== undefined ? existingFile(path.join(dir, c)) : undefined;
+    if (file !== undefined) return { file };
   }
   throw new Error(`no Pulumi program in ${dir}: expected index.ts, or main: in Pulumi.yaml`);
 }
@@ -192,7 +235,7 @@ export async function runProgram(opts: {
   };
   preview?: boolean;
 }): Promise<ProgramRun> {
-  const entry = programEntry(opts.programDir);
+  const { file: entry, warning } = programEntry(opts.programDir);
   const { config } = opts;
   process.env.PULUMI_CONFIG = JSON.stringify(config.values);
   process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(config.secretKeys);
@@ -284,5 +327,7 @@ export async function runProgram(opts: {
     resources,
     outputs: stack?.outputs ?? {},
     secretOutputs: stack?.secretOutputs ?? [],
+    entry,
+    warnings: warning !== undefined ? [warning] : [],
   };
 }

@@ -220,7 +220,10 @@ export function renderReport(r: PlanReport, style: Style, width = 100): string {
   heading("Deliverability");
   if (r.verdicts.length === 0) out.push("  no SES domain identity in this plan");
   for (const v of r.verdicts) out.push(...renderVerdict(v, style));
-  for (const n of r.notes) out.push(`  ${n}`);
+  if (r.notes.length > 0) {
+    heading("Notes");
+    for (const n of r.notes) out.push(`  ${n}`);
+  }
   const mandatory = mandatoryOf(r.findings).length;
   out.push(
     "",
