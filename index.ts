@@ -1,0 +1,79 @@
+/**
+ * The example program: mail for one domain (SES in the configured region, SMTP credentials on
+ * 587, records on Cloudflare) and, when a VPC is configured, a security group without port 25.
+ * Configuration: Pulumi.yaml declares every key with its type, description and default.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DmarcPolicy } from "./policies/core/dmarc";
+import { EgressAllowance, MailDomain, NoSmtpEgressSecurityGroup } from "./components";
+
+const config = new pulumi.Config();
+
+/** A string setting, undefined when empty (the project default for optional settings). */
+function optional(key: string): string | undefined {
+  const value = config.get(key);
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** A list setting, undefined when empty. */
+function list<T>(key: string): T[] | undefined {
+  const value = config.getObject<T[]>(key);
+  return value === undefined || value.length === 0 ? undefined : value;
+}
+
+const domain = config.require("domain");
+const region = optional("sesRegion");
+const apexSpfExisting = optional("apexSpfExisting");
+const apexSpfIncludes = list<string>("apexSpfIncludes");
+
+const mail = new MailDomain("mail", {
+  domain,
+  cloudflareZoneId: config.require("cloudflareZoneId"),
+  cloudflareZoneName: optional("cloudflareZoneName"),
+  region,
+  dmarc: {
+    p: (optional("dmarcPolicy") ?? "quarantine") as DmarcPolicy,
+    rua: list<string>("dmarcRua"),
+    adkim: (optional("dmarcAdkim") ?? "r") as "r" | "s",
+    aspf: (optional("dmarcAspf") ?? "r") as "r" | "s",
+  },
+  apexSpf:
+    config.getBoolean("publishApexSpf") === true
+      ? { existing: apexSpfExisting, add: { includes: apexSpfIncludes } }
+      : undefined,
+  allowedFromAddresses: list<string>("allowedFromAddresses"),
+  credentialsVersion: config.getNumber("credentialsVersion") ?? 1,
+});
+
+const vpcId = optional("vpcId");
+let securityGroup: NoSmtpEgressSecurityGroup | undefined;
+if (vpcId !== undefined) {
+  const tcp = list<number>("egressTcpPorts") ?? [];
+  const udp = list<number>("egressUdpPorts") ?? [];
+  const allowlist: EgressAllowance[] = [
+    ...tcp.map((port) => ({ protocol: "tcp", fromPort: port })),
+    ...udp.map((port) => ({ protocol: "udp", fromPort: port })),
+  ];
+  securityGroup = new NoSmtpEgressSecurityGroup("app", {
+    vpcId,
+    egress: allowlist.length > 0 ? allowlist : undefined,
+    networkAclIds: list<string>("networkAclIds"),
+  });
+}
+
+/** SMTP connection bundle (secret): host, port 587 with STARTTLS, 465, username, password, region. */
+export const smtp = mail.smtp;
+/** Secrets Manager secret holding the bundle as JSON, for applications to read at start. */
+export const smtpSecretArn = mail.secretArn;
+/** The records published on Cloudflare. */
+export const dnsRecords = mail.records;
+/** Records that outside DMARC report destinations must publish in their own zones. */
+export const dmarcReportAuthorizations = mail.reportAuthorizations;
+export const sesIdentityArn = mail.identityArn;
+export const sesRegion = mail.region;
+export const sesConfigurationSet = mail.configurationSetName;
+export const sesEventTopicArn = mail.eventTopicArn;
+export const smtpUserName = mail.userName;
+/** Leaving the SES sandbox is a request to AWS; see the docs. */
+export const sesSandbox = mail.sandbox;
+export const securityGroupId = securityGroup?.securityGroupId;
