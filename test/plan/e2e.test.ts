@@ -8,6 +8,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { dkimTokensFor } from "../../tools/simulator";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -48,6 +49,74 @@ function plan(...args: string[]): Promise<Run> {
 const SMTP_PASSWORD_SHAPE = /(?<![A-Za-z0-9+/=])B[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])/;
 
 describe("npm start (offline plan)", () => {
+  it(
+    "passes the sample stack with no mandatory finding, showing its records, SMTP settings and verdict",
+    async () => {
+      const sample = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
+        config: Record<string, unknown>;
+      };
+      const domain = String(sample.config["mailguard:domain"]);
+      const region = String(sample.config["mailguard:sesRegion"] || sample.config["aws:region"]);
+      const zone = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-e2e-")), "records.zone");
+      const run = await plan("--zone-file", zone);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const out = run.stdout;
+      expect(out).toMatch(/^Offline plan of mailguard\/dev /);
+      expect(out).toMatch(/Policy findings \(mailguard [\d.]+, \d+ policies\): 0 mandatory/);
+      expect(out).toMatch(/PASS: no mandatory policy violation\.\n/);
+      expect(out).toMatch(/├─ mailguard:index:MailDomain {2}mail\n/);
+
+      const row = (name: string, type: string, value: string) =>
+        new RegExp(
+          `\\n {2}${name.replace(/\./g, "\\.")} +${type} +\\S+ +no +${value.replace(/[.()]/g, "\\$&")}\\n`,
+        );
+      for (const token of dkimTokensFor(domain)) {
+        expect(out).toMatch(
+          row(`${token}._domainkey.${domain}`, "CNAME", `${token}.dkim.amazonses.com`),
+        );
+      }
+      expect(out).toMatch(row(`mail.${domain}`, "MX", `10 feedback-smtp.${region}.amazonaws.com`));
+      expect(out).toMatch(row(`mail.${domain}`, "TXT", '"v=spf1 include:amazonses.com -all"'));
+      expect(out).toMatch(
+        new RegExp(
+          `\\n {2}_dmarc\\.${domain.replace(/\./g, "\\.")} +TXT +\\S+ +no +"v=DMARC1; p=quarantine`,
+        ),
+      );
+
+      expect(out).toMatch(new RegExp(`Host: {6}email-smtp\\.${region}\\.amazonaws\\.com\\n`));
+      expect(out).toMatch(/Port: {6}587 \(STARTTLS\)\n {2}Port: {6}465 \(implicit TLS\)\n/);
+      expect(out).toMatch(
+        /Username: {2}<access key id: pulumi stack output smtp --show-secrets, field username>/,
+      );
+      expect(out).toMatch(
+        /Password: {2}<secret: pulumi stack output smtp --show-secrets, field password, or Secrets Manager secret mail-smtp-secret-[0-9a-f]{7}>/,
+      );
+      expect(out).not.toMatch(SMTP_PASSWORD_SHAPE);
+
+      expect(out).toMatch(
+        new RegExp(`✓ SPF {4}pass for mail\\.${domain.replace(/\./g, "\\.")}; aligned`),
+      );
+      expect(out).toMatch(/✓ DKIM {3}pass .*; aligned \[Easy DKIM, simulated SES key\]/);
+      expect(out).toMatch(/✓ DMARC {2}pass by spf and dkim, p=quarantine; disposition: deliver/);
+      expect(out).toMatch(/amazonses\.com SPF as published around 2024 \(dated fixture/);
+
+      const zoneText = fs.readFileSync(zone, "utf8");
+      expect(out).toContain(`Zone file written to ${zone}`);
+      expect(zoneText).toContain(
+        `mail.${domain}.\t3600\tIN\tMX\t10 feedback-smtp.${region}.amazonaws.com.\n`,
+      );
+      expect(zoneText).toContain(
+        `mail.${domain}.\t3600\tIN\tTXT\t"v=spf1 include:amazonses.com -all"\n`,
+      );
+      const [token] = dkimTokensFor(domain);
+      expect(zoneText).toContain(
+        `${token}._domainkey.${domain}.\t3600\tIN\tCNAME\t${token}.dkim.amazonses.com.\n`,
+      );
+    },
+    TIMEOUT,
+  );
+
   it(
     "fails a stack with all-egress, DMARC p=none and a proxied DKIM record, naming the three policies",
     async () => {
