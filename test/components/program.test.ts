@@ -22,7 +22,9 @@ function readYaml<T>(file: string): T {
   return yaml.load(fs.readFileSync(path.join(ROOT, file), "utf8")) as T;
 }
 
-const project = readYaml<{ name: string; config: Record<string, ConfigSpec> }>("Pulumi.yaml");
+const project = readYaml<{ name: string; main?: string; config: Record<string, ConfigSpec> }>(
+  "Pulumi.yaml",
+);
 const stack = readYaml<{ config: Record<string, unknown> }>("Pulumi.dev.yaml");
 
 /** The configuration the CLI hands the program: defaults, then the stack file, as strings. */
@@ -50,6 +52,14 @@ beforeAll(async () => {
 });
 
 describe("Pulumi.yaml", () => {
+  it("makes the CLI run index.ts, not the library build package.json's main points at", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      main: string;
+    };
+    expect(pkg.main).toBe("bin/components/index.js");
+    expect(project.main).toBe("index.ts");
+  });
+
   it("declares every setting the program reads with a type and a description, and defaults for the optional ones", () => {
     const source = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
     const read = [
