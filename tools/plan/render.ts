@@ -145,7 +145,7 @@ export function renderSmtp(settings: readonly SmtpSettings[]): string[] {
     for (const n of s.notes) lines.push(`  Note:      ${n}`);
     lines.push("");
   }
-  return lines;
+  return lines.slice(0, -1);
 }
 
 function findingLines(f: PolicyFinding, style: Style): string[] {
@@ -209,9 +209,7 @@ export function renderReport(r: PlanReport, style: Style, width = 100): string {
     ...(r.records.length > 0 ? renderRecords(r.records, width).map((l) => `  ${l}`) : ["  none"]),
   );
   heading("SMTP settings");
-  out.push(
-    ...(r.smtp.length > 0 ? renderSmtp(r.smtp) : ["  no SMTP credentials in this plan", ""]),
-  );
+  out.push(...(r.smtp.length > 0 ? renderSmtp(r.smtp) : ["  no SMTP credentials in this plan"]));
   heading(
     `Policy findings${r.policyPack ? ` (${r.policyPack.name} ${r.policyPack.version}, ${r.policyPack.policies} policies)` : ""}: ` +
       renderFindings(r.findings, style)[0],
