@@ -204,7 +204,7 @@ export class SmtpCredentials extends pulumi.ComponentResource {
   readonly secretArn: pulumi.Output<string>;
   /** Name of the IAM user. */
   readonly userName: pulumi.Output<string>;
-  /** The SMTP username (access key id) of the current version. */
+  /** The SMTP username (access key id) of the current version (secret). */
   readonly username: pulumi.Output<string>;
   /** The SES region the credentials are for. */
   readonly region: pulumi.Output<string>;
@@ -294,7 +294,8 @@ export class SmtpCredentials extends pulumi.ComponentResource {
 
     this.secretArn = secret.arn;
     this.userName = user.name;
-    this.username = key.id;
+    // The key id is half of the SMTP login: secret like the password.
+    this.username = pulumi.secret(key.id);
     this.registerOutputs({
       bundle: this.bundle,
       secretArn: this.secretArn,

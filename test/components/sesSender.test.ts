@@ -234,6 +234,11 @@ describe("SesSender options", () => {
     const key = only("tls:index/privateKey:PrivateKey");
     expect(key.name).toBe("mail-dkim-key");
     expect(key.inputs).toEqual({ algorithm: "RSA", rsaBits: 2048 });
+    expect(key.secretOutputs.sort()).toEqual([
+      "privateKeyOpenssh",
+      "privateKeyPem",
+      "privateKeyPemPkcs8",
+    ]);
     const identity = only("aws:sesv2/emailIdentity:EmailIdentity");
     expect(identity.secretInputs).toContain("dkimSigningAttributes");
     const attrs = identity.inputs.dkimSigningAttributes as Record<string, string>;

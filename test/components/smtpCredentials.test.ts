@@ -116,6 +116,8 @@ describe("SmtpCredentials", () => {
       credentialsVersion: 1,
     });
     expect(bundle.value!.username).toMatch(/^AKIA[A-Z0-9]{16}$/);
+    const username = await resolve(creds.username);
+    expect(username).toEqual({ value: key.id, known: true, secret: true });
   });
 
   it("stores the whole bundle in a Secrets Manager secret in the SES region, as a secret input", async () => {
