@@ -99,6 +99,32 @@ function port(argument: string, value: unknown, min: number): number {
   return value;
 }
 
+/**
+ * The stable part of a rule's logical name, from what the rule allows (so reordering the
+ * allowlist replaces nothing): `tcp-443-ipv4`, `tcp-26-65535-ipv6`, `icmp-all-ipv4`,
+ * `udp-53-10-0-0-2-32`.
+ */
+export function ruleKey(
+  protocol: string,
+  fromPort: number | undefined,
+  toPort: number | undefined,
+  cidr: string,
+): string {
+  const ports =
+    fromPort === undefined || fromPort === -1
+      ? "all"
+      : fromPort === toPort || toPort === undefined
+        ? `${fromPort}`
+        : `${fromPort}-${toPort}`;
+  const destination =
+    cidr === "0.0.0.0/0"
+      ? "ipv4"
+      : cidr === "::/0"
+        ? "ipv6"
+        : cidr.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  return `${protocol}-${ports}-${destination}`;
+}
+
 function withPrefix(cidr: string): string {
   return cidr.includes("/") ? cidr : `${cidr}/${cidr.includes(":") ? 128 : 32}`;
 }
@@ -175,10 +201,7 @@ export function validateNoSmtpEgressArgs(
       const normalized = withPrefix(cidr);
       const v6 = normalized.includes(":");
       const spec: EgressRuleSpec = {
-        key:
-          args.egress === undefined
-            ? `${entry.protocol}${protocol === "tcp" ? `-${fromPort}-${toPort}` : ""}-${v6 ? "ipv6" : "ipv4"}`
-            : `${i}-${j}`,
+        key: ruleKey(protocol, fromPort, toPort, normalized),
         ipProtocol: protocol,
         ...(fromPort !== undefined ? { fromPort } : {}),
         ...(toPort !== undefined ? { toPort } : {}),
@@ -201,6 +224,14 @@ export function validateNoSmtpEgressArgs(
               : `the rule ${verdict.status === "allows" ? "allows" : "may allow"} TCP 25. Fix: Allow only the ports you need (for mail: 587 or 465), never TCP 25.`;
           throw new ArgumentError(at, entry, detail);
         }
+      }
+      const twin = rules.find((r) => r.key === spec.key);
+      if (twin) {
+        throw new ArgumentError(
+          at,
+          entry,
+          `it repeats the rule ${spec.key} of an earlier entry. Fix: List each protocol, port range and destination once.`,
+        );
       }
       rules.push(spec);
     });

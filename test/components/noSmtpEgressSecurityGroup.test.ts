@@ -65,10 +65,10 @@ describe("NoSmtpEgressSecurityGroup by default", () => {
         "web-egress-tcp-0-24-ipv6",
         "web-egress-tcp-26-65535-ipv4",
         "web-egress-tcp-26-65535-ipv6",
-        "web-egress-udp-ipv4",
-        "web-egress-udp-ipv6",
-        "web-egress-icmp-ipv4",
-        "web-egress-icmpv6-ipv6",
+        "web-egress-udp-0-65535-ipv4",
+        "web-egress-udp-0-65535-ipv6",
+        "web-egress-icmp-all-ipv4",
+        "web-egress-icmpv6-all-ipv6",
       ].sort(),
     );
     expect(rules().map(summary).sort()).toEqual(
@@ -119,15 +119,31 @@ describe("NoSmtpEgressSecurityGroup with an allowlist", () => {
         .sort(),
     ).toEqual(
       [
-        "api-egress-0-0: tcp 443-443 0.0.0.0/0",
-        "api-egress-0-1: tcp 443-443 ::/0",
-        "api-egress-1-0: tcp 587-587 0.0.0.0/0",
-        "api-egress-2-0: tcp 465-465 0.0.0.0/0",
-        "api-egress-3-0: udp 53-53 10.0.0.2/32",
-        "api-egress-4-0: tcp 53-53 10.0.0.2/32",
+        "api-egress-tcp-443-ipv4: tcp 443-443 0.0.0.0/0",
+        "api-egress-tcp-443-ipv6: tcp 443-443 ::/0",
+        "api-egress-tcp-587-ipv4: tcp 587-587 0.0.0.0/0",
+        "api-egress-tcp-465-ipv4: tcp 465-465 0.0.0.0/0",
+        "api-egress-udp-53-10-0-0-2-32: udp 53-53 10.0.0.2/32",
+        "api-egress-tcp-53-10-0-0-2-32: tcp 53-53 10.0.0.2/32",
       ].sort(),
     );
     expectJudgedClear(rules());
+  });
+
+  it("names each rule after what it allows, so reordering the allowlist replaces no rule", async () => {
+    const names = async (ports: number[]) => {
+      sim.reset();
+      await build("order", {
+        vpcId: VPC,
+        egress: ports.map((p) => ({ protocol: "tcp", fromPort: p })),
+      });
+      return rules()
+        .map((r) => `${r.name} ${summary(r)}`)
+        .sort();
+    };
+    const forward = await names([443, 587]);
+    expect(forward).toHaveLength(4);
+    expect(await names([587, 443])).toEqual(forward);
   });
 
   it("adds a low-numbered DENY of TCP 25 egress for IPv4 and IPv6 to each network ACL given", async () => {
@@ -185,6 +201,16 @@ describe("NoSmtpEgressSecurityGroup refuses bad input before registering any chi
       "a TCP rule without ports",
       { egress: [{ protocol: "tcp" }] },
       'NoSmtpEgressSecurityGroup "bad": invalid egress[0].fromPort undefined: it must be a whole number from 0 to 65535. Fix: Give the port, such as 443.',
+    ],
+    [
+      "an allowlist entry that repeats another",
+      {
+        egress: [
+          { protocol: "tcp", fromPort: 443 },
+          { protocol: "TCP", fromPort: 443, toPort: 443, cidrs: ["::/0"] },
+        ],
+      },
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[1] {"protocol":"TCP","fromPort":443,"toPort":443,"cidrs":["::/0"]}: it repeats the rule tcp-443-ipv6 of an earlier entry. Fix: List each protocol, port range and destination once.',
     ],
     [
       "a VPC id that is not one",
