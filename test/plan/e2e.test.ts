@@ -235,6 +235,26 @@ describe("npm start (offline plan)", () => {
     TIMEOUT,
   );
 
+  it(
+    "exits 2 with the program's error when a component refuses its arguments",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-e2e-"));
+      const config = path.join(dir, "Pulumi.bad.yaml");
+      const sample = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+      fs.writeFileSync(
+        config,
+        sample.replace(/mailguard:domain: .*/, 'mailguard:domain: "bad domain..com"'),
+      );
+      const run = await plan("--config", config);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(
+        /^error: the program in .+ failed: MailDomain "mail": invalid domain "bad domain\.\.com"/,
+      );
+    },
+    TIMEOUT,
+  );
+
   it("exits 2 with the usage on an unknown argument, before starting anything", async () => {
     const run = await plan("--frobnicate");
     expect(run.code).toBe(2);

@@ -305,6 +305,15 @@ export async function runProgram(opts: {
   shareNodeModules();
   const previousCwd = process.cwd();
   process.chdir(path.dirname(entry));
+  // A program's error can surface as an unhandled rejection of a resource's promise (as a
+  // ResourceError thrown in a component constructor does); the language host catches those, so
+  // this run does too instead of letting them end the process.
+  const failures: unknown[] = [];
+  const onFailure = (e: unknown) => {
+    failures.push(e);
+  };
+  process.on("unhandledRejection", onFailure);
+  process.on("uncaughtException", onFailure);
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -317,8 +326,18 @@ export async function runProgram(opts: {
       return loaded as Record<string, unknown>;
     });
     await settings.waitForRPCs();
+  } catch (e) {
+    failures.unshift(e);
   } finally {
     process.chdir(previousCwd);
+  }
+  // Let rejections of promises nobody awaited surface before the handlers go.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  process.off("unhandledRejection", onFailure);
+  process.off("uncaughtException", onFailure);
+  if (failures.length > 0) {
+    const first = failures[0];
+    throw first instanceof Error ? first : new Error(String(first));
   }
 
   const resources = order.map((u) => byUrn.get(u)!);
