@@ -13,7 +13,9 @@ import {
   zoneFile,
 } from "../../tools/plan/render";
 import { programEntry, type PlannedResource } from "../../tools/plan/program";
-import { pemOfSesSigningKey } from "../../tools/plan/mail";
+import { outputPathOf, pemOfSesSigningKey } from "../../tools/plan/mail";
+import { effectiveConfig } from "../../tools/plan/pack";
+import type { AnalyzerInfo } from "../../tools/analyzer/policy-pack";
 import { Progress } from "../../tools/plan/main";
 import * as crypto from "crypto";
 
@@ -311,5 +313,77 @@ describe("programEntry", () => {
     expect(() => programEntry(programDir({ "Pulumi.yaml": "name: p\n" }))).toThrow(
       /no Pulumi program in/,
     );
+  });
+});
+
+describe("effectiveConfig", () => {
+  const info: AnalyzerInfo = {
+    name: "mailguard",
+    version: "0.1.0",
+    displayName: "mailguard",
+    description: "",
+    supportsConfig: true,
+    policies: [
+      {
+        name: "no-port-25-egress",
+        displayName: "",
+        description: "",
+        enforcementLevel: "mandatory",
+        policyType: "resource",
+      },
+      {
+        name: "spf-record-advice",
+        displayName: "",
+        description: "",
+        enforcementLevel: "advisory",
+        policyType: "resource",
+      },
+      {
+        name: "dmarc-policy-enforced",
+        displayName: "",
+        description: "",
+        enforcementLevel: "mandatory",
+        policyType: "resource",
+      },
+    ],
+  };
+
+  it("gives every policy a level: its own entry, else all, else its default, keeping properties", () => {
+    expect(
+      effectiveConfig(info, {
+        all: "advisory",
+        "no-port-25-egress": { allowedDestinations: ["10.0.0.0/8"] },
+        "dmarc-policy-enforced": "disabled",
+      }),
+    ).toEqual({
+      "no-port-25-egress": { allowedDestinations: ["10.0.0.0/8"], enforcementLevel: "advisory" },
+      "spf-record-advice": { enforcementLevel: "advisory" },
+      "dmarc-policy-enforced": { enforcementLevel: "disabled" },
+    });
+    expect(effectiveConfig(info, {})).toEqual({
+      "no-port-25-egress": { enforcementLevel: "mandatory" },
+      "spf-record-advice": { enforcementLevel: "advisory" },
+      "dmarc-policy-enforced": { enforcementLevel: "mandatory" },
+    });
+  });
+
+  it("refuses a policy name the pack does not have, listing the ones it has", () => {
+    expect(() => effectiveConfig(info, { "no-port-52-egress": "mandatory" })).toThrow(
+      'policy config names "no-port-52-egress", which is not a policy of mailguard; its policies are: no-port-25-egress, spf-record-advice, dmarc-policy-enforced',
+    );
+  });
+});
+
+describe("outputPathOf", () => {
+  it("finds a value as a whole stack output or as a field inside an object output", () => {
+    const outputs = {
+      region: "eu-west-1",
+      smtp: { host: "h", password: "pw", list: ["a", "pw2"] },
+    };
+    expect(outputPathOf(outputs, "eu-west-1")).toBe("region");
+    expect(outputPathOf(outputs, "pw")).toBe("smtp.password");
+    expect(outputPathOf(outputs, "pw2")).toBe("smtp.list[1]");
+    expect(outputPathOf(outputs, "absent")).toBeUndefined();
+    expect(outputPathOf(outputs, "")).toBeUndefined();
   });
 });
