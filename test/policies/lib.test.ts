@@ -1,0 +1,193 @@
+import * as fc from "fast-check";
+import { UNKNOWN } from "../../policies/core/finding";
+import {
+  dnsRecordOf,
+  fieldPath,
+  fqdnOf,
+  mxHostOf,
+  standsAt,
+  zoneNamesOf,
+} from "../../policies/lib/dns";
+import {
+  SES_SEND_ACTIONS,
+  judgePolicyDocument,
+  wildcardManagedPolicy,
+} from "../../policies/lib/iam";
+import { plain, plainProps } from "../../policies/lib/props";
+import { CF_DNS_RECORD, CF_ZONE, R53_RECORD } from "./dns-fixtures";
+
+const SENTINELS = [
+  UNKNOWN,
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "030794c1-ac77-496b-92df-f27374a8bd58",
+  "e48ece36-62e2-4504-bad9-02848725956a",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+];
+
+describe("plain props", () => {
+  it("spells every unknown sentinel of the SDK as the core's UNKNOWN, at any depth", () => {
+    for (const s of SENTINELS) {
+      expect(plain({ a: [{ b: s }], c: s })).toEqual({ a: [{ b: UNKNOWN }], c: UNKNOWN });
+    }
+  });
+
+  it("leaves data without sentinels as it was (property)", () => {
+    const noSentinel = fc.string().filter((s) => !SENTINELS.includes(s));
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small" },
+        noSentinel,
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie("value"), { maxLength: 4 }),
+        fc.dictionary(noSentinel, tie("value"), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(fc.property(json, (v) => expect(plain(v)).toEqual(v)));
+  });
+
+  it("reads properties behind the SDK's proxy without tripping on unknowns", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as {
+      unknownCheckingProxy(x: object): Record<string, unknown>;
+    };
+    const proxied = unknownCheckingProxy({ egress: [{ cidrBlocks: [UNKNOWN] }] });
+    expect(() => (proxied.egress as { cidrBlocks: unknown[] }[])[0].cidrBlocks[0]).toThrow(
+      /can't be known during preview/,
+    );
+    expect(plainProps(proxied)).toEqual({ egress: [{ cidrBlocks: [UNKNOWN] }] });
+  });
+});
+
+describe("DNS record adapters", () => {
+  it("reads a Cloudflare DnsRecord: joins quoted TXT strings, keeps proxied", () => {
+    const v = dnsRecordOf(CF_DNS_RECORD, {
+      name: "Example.COM.",
+      type: "txt",
+      content: '"v=spf1 " "-all"',
+      proxied: true,
+      zoneId: "z",
+    });
+    expect(v).toMatchObject({
+      provider: "cloudflare",
+      name: "example.com",
+      type: "TXT",
+      values: ["v=spf1 -all"],
+      proxied: true,
+    });
+  });
+
+  it('reads a Route53 record set: each value one record, "" between the strings of one value', () => {
+    const v = dnsRecordOf(R53_RECORD, {
+      name: "_dmarc.example.com",
+      type: "TXT",
+      records: ['v=DMARC1; p=re""ject', '"v=spf1" " -all"'],
+      zoneId: "Z",
+    });
+    expect(v?.values).toEqual(["v=DMARC1; p=reject", "v=spf1 -all"]);
+  });
+
+  it("names every unknown field, including single Route53 values", () => {
+    expect(
+      dnsRecordOf(R53_RECORD, { name: UNKNOWN, type: "TXT", records: ["a", UNKNOWN] })
+        ?.unknownFields,
+    ).toEqual(["name", "records[1]"]);
+    expect(
+      dnsRecordOf(CF_DNS_RECORD, { name: "x", type: "CNAME", content: UNKNOWN, proxied: UNKNOWN })
+        ?.unknownFields,
+    ).toEqual(["content", "proxied"]);
+  });
+
+  it("ignores resources that are not DNS records", () => {
+    expect(dnsRecordOf("aws:s3/bucket:Bucket", { name: "x" })).toBeUndefined();
+  });
+
+  it("turns zone-relative names into full names with the stack's zones", () => {
+    const zones = zoneNamesOf([{ type: CF_ZONE, props: { id: "z1", name: "example.com" } }]);
+    const at = (name: string, zoneId = "z1") =>
+      fqdnOf({ provider: "cloudflare", name, zoneId, values: [], unknownFields: [] }, zones);
+    expect(at("@")).toBe("example.com");
+    expect(at("_dmarc")).toBe("_dmarc.example.com");
+    expect(at("_dmarc.example.com")).toBe("_dmarc.example.com");
+    expect(at("_dmarc", "other")).toBe("_dmarc");
+  });
+
+  it("lets a name relative to an undeclared zone stand at any name it may be short for", () => {
+    const loose = {
+      item: null,
+      view: { provider: "cloudflare" as const, values: [], unknownFields: [] },
+      fqdn: "_dmarc",
+      zoneKnown: false,
+    };
+    expect(standsAt(loose, "_dmarc.example.com")).toBe(true);
+    expect(standsAt({ ...loose, zoneKnown: true }, "_dmarc.example.com")).toBe(false);
+  });
+
+  it("parses paths and MX hosts", () => {
+    expect(fieldPath("inlinePolicies[0].policy")).toEqual(["inlinePolicies", 0, "policy"]);
+    expect(fieldPath("records[12]")).toEqual(["records", 12]);
+    expect(mxHostOf("10 Feedback-SMTP.us-east-1.amazonses.com.")).toBe(
+      "feedback-smtp.us-east-1.amazonses.com",
+    );
+  });
+});
+
+describe("IAM documents", () => {
+  const grant = (
+    Action: unknown,
+    Resource: unknown = "arn:aws:ses:us-east-1:1:identity/example.com",
+  ) =>
+    judgePolicyDocument({ Statement: { Effect: "Allow", Action, Resource } }, [
+      "ses:SendRawEmail",
+      "ses:SendEmail",
+    ]);
+
+  it("finds any wildcard that covers a send action, whatever its case (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SES_SEND_ACTIONS),
+        fc.nat(),
+        fc.boolean(),
+        (action, cut, upper) => {
+          const prefix = action.slice(0, 4 + (cut % (action.length - 3)));
+          const pattern = `${upper ? prefix.toUpperCase() : prefix}*`;
+          const j = grant(pattern);
+          expect(j.problems.map((p) => p.problem)).toContain(
+            `grants SES send actions through the wildcard action "${pattern}"`,
+          );
+        },
+      ),
+    );
+  });
+
+  it("leaves statements that grant no send action alone", () => {
+    for (const a of ["ses:GetSendQuota", "s3:*", "ses:List*", ["sns:Publish", "kms:Decrypt"]]) {
+      expect(grant(a, "*").problems).toEqual([]);
+    }
+  });
+
+  it("names the unknown field it could not judge", () => {
+    expect(grant("ses:SendRawEmail", UNKNOWN)).toEqual({
+      problems: [],
+      unknownField: "Statement.Resource",
+    });
+    expect(grant(UNKNOWN).unknownField).toBe("Statement.Action");
+  });
+
+  it("knows the AWS managed policies that grant send through wildcards", () => {
+    expect(wildcardManagedPolicy("arn:aws:iam::aws:policy/AmazonSESFullAccess")).toEqual({
+      name: "AmazonSESFullAccess",
+      grant: "ses:*",
+    });
+    expect(wildcardManagedPolicy("arn:aws-us-gov:iam::aws:policy/AdministratorAccess")?.grant).toBe(
+      "*",
+    );
+    expect(
+      wildcardManagedPolicy("arn:aws:iam::123456789012:policy/AmazonSESFullAccess"),
+    ).toBeUndefined();
+    expect(wildcardManagedPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess")).toBeUndefined();
+  });
+});
