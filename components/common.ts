@@ -128,7 +128,10 @@ export function smtpHost(region: string): string {
   return `email-smtp.${region}.amazonaws.com`;
 }
 
-/** Makes a logical-name-safe slug of a domain: `mail.example.com` -> `mail-example-com`. */
+/**
+ * A name-safe form of a domain: dots become dashes, other characters stay, so punycode labels
+ * keep their `xn--`: `mail.example.com` -> `mail-example-com`.
+ */
 export function slug(domain: string): string {
-  return domain.replace(/[^a-z0-9]+/gi, "-").replace(/^-+|-+$/g, "");
+  return domain.replace(/[^A-Za-z0-9_-]/g, "-");
 }

@@ -1,6 +1,6 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { SesSender } from "../../components/sesSender";
+import { SesSender, validateSesSenderArgs } from "../../components/sesSender";
 import { analyzeDkimKey } from "../../policies/core/dkim";
 import { analyzeSpf } from "../../policies/core/spf";
 import { dkimTokensFor } from "../../tools/simulator";
@@ -367,6 +367,22 @@ describe("SesSender refuses bad input before registering any child", () => {
     expect((thrown as Error).message).toBe(message);
     await settle(sim);
     expect(sim.resources.filter((r) => r.type !== COMPONENT)).toEqual([]);
+  });
+});
+
+describe("validateSesSenderArgs", () => {
+  it("returns a normalized copy: IDN domain in punycode, lower case, defaults filled in", () => {
+    expect(validateSesSenderArgs({ domain: "Bücher.Example." })).toEqual({
+      domain: "xn--bcher-kva.example",
+      region: undefined,
+      mailFromDomain: "mail.xn--bcher-kva.example",
+      behaviorOnMxFailure: "USE_DEFAULT_VALUE",
+      byodkim: undefined,
+      configurationSetName: "xn--bcher-kva-example-mailguard",
+      eventTopicArn: undefined,
+      alarms: { bounceRate: 0.025, complaintRate: 0.0005, actions: [] },
+      tags: undefined,
+    });
   });
 });
 
