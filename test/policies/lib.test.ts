@@ -52,7 +52,7 @@ describe("plain props", () => {
   it("reads properties behind the SDK's proxy without tripping on unknowns", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as {
-      unknownCheckingProxy(x: object): Record<string, unknown>;
+      unknownCheckingProxy: (x: object) => Record<string, unknown>;
     };
     const proxied = unknownCheckingProxy({ egress: [{ cidrBlocks: [UNKNOWN] }] });
     expect(() => (proxied.egress as { cidrBlocks: unknown[] }[])[0].cidrBlocks[0]).toThrow(
