@@ -2,7 +2,8 @@
  * The offline plan end to end, through the real command as the README runs it (`npm start`, i.e.
  * node with ts-node's transpile-only loader on tools/plan/main.ts): a child process that runs the
  * program under the simulator, starts the policy pack with run-policy-pack and talks the analyzer
- * protocol to it. Each test starts the pack once.
+ * protocol to it. Each test starts the pack once; the tests run concurrently, as each spends most
+ * of its time waiting for its pack to start.
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
@@ -49,7 +50,7 @@ function plan(...args: string[]): Promise<Run> {
 const SMTP_PASSWORD_SHAPE = /(?<![A-Za-z0-9+/=])B[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])/;
 
 describe("npm start (offline plan)", () => {
-  it(
+  it.concurrent(
     "passes the sample stack with no mandatory finding, showing its records, SMTP settings and verdict",
     async () => {
       const sample = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
@@ -117,7 +118,7 @@ describe("npm start (offline plan)", () => {
     TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     "fails a stack with all-egress, DMARC p=none and a proxied DKIM record, naming the three policies",
     async () => {
       const run = await plan("--program", path.join(FIXTURES, "failing"), "--json");
@@ -153,7 +154,7 @@ describe("npm start (offline plan)", () => {
     TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     "says SPF does not align without MAIL FROM while DMARC still passes by DKIM",
     async () => {
       const run = await plan("--program", path.join(FIXTURES, "no-mail-from"), "--json");
@@ -181,7 +182,7 @@ describe("npm start (offline plan)", () => {
     TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     "signs a sample message with the BYODKIM key and verifies it, and prints the SMTP settings without the password",
     async () => {
       const run = await plan("--program", path.join(FIXTURES, "byodkim"));
@@ -207,7 +208,7 @@ describe("npm start (offline plan)", () => {
     TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     "applies a --policy-config that makes every policy advisory, so the failing stack exits 0",
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-e2e-"));
@@ -235,7 +236,7 @@ describe("npm start (offline plan)", () => {
     TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     "exits 2 with the program's error when a component refuses its arguments",
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-e2e-"));
@@ -255,12 +256,15 @@ describe("npm start (offline plan)", () => {
     TIMEOUT,
   );
 
-  it("exits 2 with the usage on an unknown argument, before starting anything", async () => {
-    const run = await plan("--frobnicate");
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(
-      /^error: unknown argument "--frobnicate"; see --help\n\nUsage: npm start -- \[options\]/,
-    );
-  });
+  it.concurrent(
+    "exits 2 with the usage on an unknown argument, before starting anything",
+    async () => {
+      const run = await plan("--frobnicate");
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(
+        /^error: unknown argument "--frobnicate"; see --help\n\nUsage: npm start -- \[options\]/,
+      );
+    },
+  );
 });
