@@ -1,5 +1,4 @@
-import { isUnknown } from "../core/finding";
-import { joinTxt } from "../core/txt";
+import { isUnknown, joinTxt } from "../core";
 import { T } from "./types";
 import { PlainProps, list, str } from "./props";
 

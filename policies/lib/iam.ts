@@ -1,4 +1,4 @@
-import { isUnknown } from "../core/finding";
+import { isUnknown } from "../core";
 import { isRecord, list } from "./props";
 
 /** Every action that sends mail through SES (v1 and v2 share the `ses:` prefix). */

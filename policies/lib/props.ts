@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../core/finding";
+import { UNKNOWN } from "../core";
 
 /**
  * @pulumi/policy hands policies their properties behind a proxy that throws when a policy reads a

@@ -1,5 +1,5 @@
 import type { PolicyResource, ResourceValidationArgs, ReportViolation } from "@pulumi/policy";
-import { Finding, describe } from "../core/finding";
+import { describe, Finding } from "../core";
 import { PlainProps, plainProps } from "./props";
 
 /** How a message names a resource: its type token and logical name. */

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { analyzeDkimKey } from "../core/dkim";
+import { analyzeDkimKey } from "../core";
 import { isRecord } from "../lib/props";
 import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
 import { isDomainKeyName } from "../lib/dns";

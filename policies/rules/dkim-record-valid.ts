@@ -1,6 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { errorsOf } from "../core/finding";
-import { SES_DKIM_TARGET_SUFFIX, analyzeDkimKey, checkEasyDkimCname } from "../core/dkim";
+import { analyzeDkimKey, checkEasyDkimCname, errorsOf, SES_DKIM_TARGET_SUFFIX } from "../core";
 import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
 import { isDomainKeyName } from "../lib/dns";
 import { reportFinding } from "../lib/report";

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { DmarcPolicy, analyzeDmarc } from "../core/dmarc";
+import { analyzeDmarc, DmarcPolicy } from "../core";
 import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
 import { isDmarcName } from "../lib/dns";
 import { configOf, messageFor } from "../lib/report";

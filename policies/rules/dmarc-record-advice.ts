@@ -1,7 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { warningsOf } from "../core/finding";
-import { analyzeDmarc, externalReportDestinations } from "../core/dmarc";
-import { isSameOrSubdomain } from "../core/domain";
+import { analyzeDmarc, externalReportDestinations, isSameOrSubdomain, warningsOf } from "../core";
 import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
 import { isDmarcName, stackRecordsOf } from "../lib/dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "../lib/types";

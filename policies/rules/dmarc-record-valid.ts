@@ -1,6 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { errorsOf } from "../core/finding";
-import { analyzeDmarcRecordSet } from "../core/dmarc";
+import { analyzeDmarcRecordSet, errorsOf } from "../core";
 import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
 import { StackRecord, isDmarcName, stackRecordsOf } from "../lib/dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "../lib/types";

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { isUnknown } from "../core/finding";
+import { isUnknown } from "../core";
 import { DnsRecordView, isDomainKeyName, labelsOf, stackRecordsOf } from "../lib/dns";
 import { deferUnknown, recordFor } from "../lib/record-policy";
 import { str } from "../lib/props";

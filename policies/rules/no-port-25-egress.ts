@@ -1,6 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { describe } from "../core/finding";
-import { checkEgressOptions, egressRulesOf, judgeEgress } from "../core/egress";
+import { checkEgressOptions, describe, egressRulesOf, judgeEgress } from "../core";
 import { EGRESS_TYPES } from "../lib/types";
 import { configOf, messageFor, propsOf } from "../lib/report";
 

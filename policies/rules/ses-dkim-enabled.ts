@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { isUnknown } from "../core/finding";
+import { isUnknown } from "../core";
 import { isRecord, readThroughProxy, str } from "../lib/props";
 import { T } from "../lib/types";
 import { StackItem, dependencyUrns, messageFor, propsOf, stackItems } from "../lib/report";

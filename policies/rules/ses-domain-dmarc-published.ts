@@ -1,7 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { isUnknown } from "../core/finding";
-import { isSameOrSubdomain } from "../core/domain";
-import { organizationalDomain } from "../core/dmarc";
+import { isSameOrSubdomain, isUnknown, organizationalDomain } from "../core";
 import { str } from "../lib/props";
 import { StackRecord, isDmarcName, standsAt, stackRecordsOf } from "../lib/dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES, SES_DOMAIN_IDENTITY_TYPES, T } from "../lib/types";

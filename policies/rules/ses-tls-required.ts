@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { isUnknown } from "../core/finding";
+import { isUnknown } from "../core";
 import { PlainProps, isRecord, readThroughProxy, str } from "../lib/props";
 import { SES_CONFIGURATION_SET_TYPES, SES_V2_IDENTITY_TYPES, T } from "../lib/types";
 import {

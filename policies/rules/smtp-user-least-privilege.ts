@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isUnknown } from "../core/finding";
+import { isUnknown } from "../core";
 import { documentOf, judgePolicyDocument, wildcardManagedPolicy } from "../lib/iam";
 import { PlainProps, isRecord, list, readThroughProxy, str } from "../lib/props";
 import { fieldPath } from "../lib/dns";

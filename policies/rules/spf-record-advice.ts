@@ -1,6 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { warningsOf } from "../core/finding";
-import { analyzeSpf, isSpfRecord } from "../core/spf";
+import { analyzeSpf, isSpfRecord, warningsOf } from "../core";
 import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
 import { reportFinding } from "../lib/report";
 

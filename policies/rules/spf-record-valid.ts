@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { analyzeSpf, checkSpfRecordSet, isSpfRecord } from "../core/spf";
+import { analyzeSpf, checkSpfRecordSet, isSpfRecord } from "../core";
 import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
 import { StackRecord, stackRecordsOf } from "../lib/dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "../lib/types";

@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { isUnknown } from "../core/finding";
+import { isUnknown } from "../core";
 import { T, VPC_TYPES } from "../lib/types";
 import { StackItem, dependencyUrns, messageFor, stackItems } from "../lib/report";
 import { list, str } from "../lib/props";
