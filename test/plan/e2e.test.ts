@@ -98,7 +98,9 @@ describe("npm start (offline plan)", () => {
       expect(out).toMatch(
         new RegExp(`✓ SPF {4}pass for mail\\.${domain.replace(/\./g, "\\.")}; aligned`),
       );
-      expect(out).toMatch(/✓ DKIM {3}pass .*; aligned \[Easy DKIM, simulated SES key\]/);
+      expect(out).toMatch(
+        /✓ DKIM {3}pass .*; aligned \[Easy DKIM, simulated SES keys: 3 of 3 tokens verify\]/,
+      );
       expect(out).toMatch(/✓ DMARC {2}pass by spf and dkim, p=quarantine; disposition: deliver/);
       expect(out).toMatch(/amazonses\.com SPF as published around 2024 \(dated fixture/);
 

@@ -146,6 +146,27 @@ describe("deliverabilityVerdict", () => {
     expect(v.dmarc.passedBy).toEqual(["spf"]);
   });
 
+  it("checks every Easy DKIM token: a missing third CNAME fails DKIM for the mail SES signs with that key", async () => {
+    const v = await deliverabilityVerdict({
+      domain: DOMAIN,
+      region: REGION,
+      records: [...dkimCnames().slice(0, 2), ...mailFromRecords(), dmarcReject],
+      mailFromDomain: `mail.${DOMAIN}`,
+      dkim: { kind: "easy", tokens: TOKENS },
+    });
+    expect(v.dkim.keys).toEqual([
+      { selector: TOKENS[0], result: "pass" },
+      { selector: TOKENS[1], result: "pass" },
+      { selector: TOKENS[2], result: expect.not.stringMatching(/^pass$/) },
+    ]);
+    expect(v.dkim.selector).toBe(TOKENS[2]);
+    expect(v.dkim.aligned).toBe(false);
+    expect(v.notes.join(" ")).toContain(
+      `key behind ${TOKENS[2]}._domainkey.${DOMAIN} would get DKIM`,
+    );
+    expect(v.dmarc.passedBy).toEqual(["spf"]);
+  });
+
   it("signs with the BYODKIM key and verifies it against a TXT split into 255-octet strings", async () => {
     const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
     const spki = publicKey.export({ type: "spki", format: "der" }).toString("base64");

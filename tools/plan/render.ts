@@ -174,7 +174,7 @@ export function renderVerdict(v: DeliverabilityVerdict, style: Style): string[] 
   const dmarcOk = v.dmarc.result === "pass";
   const dkimMode =
     v.dkim.mode === "easy-dkim-simulated"
-      ? "Easy DKIM, simulated SES key"
+      ? `Easy DKIM, simulated SES keys: ${v.dkim.keys.filter((k) => k.result === "pass").length} of ${v.dkim.keys.length} tokens verify`
       : v.dkim.mode === "byodkim"
         ? "BYODKIM, signed with the planned key"
         : "no DKIM";

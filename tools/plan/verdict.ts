@@ -78,6 +78,8 @@ export interface DkimVerdict {
   aligned: boolean;
   keyBits?: number;
   comment?: string;
+  /** Every signing key tried (the three Easy DKIM tokens, or the BYODKIM selector) and its result. */
+  keys: { selector: string; result: string }[];
 }
 
 export interface DmarcVerdict {
@@ -252,64 +254,90 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
   }
   const envelopeFrom = `0100019abc-simulated@${envelopeDomain}`;
 
-  // DKIM signing key for the sample message.
-  let signing: { selector: string; pem: string } | undefined;
+  // The keys the sample message is signed with: BYODKIM's own key, or for Easy DKIM one simulated
+  // SES key per token (SES signs with one of them at a time, so each CNAME has to work).
+  const signings: { selector: string; pem: string }[] = [];
   let mode: DkimVerdict["mode"] = "none";
   if (input.dkim.kind === "byodkim") {
     mode = "byodkim";
-    signing = { selector: input.dkim.selector, pem: input.dkim.privateKeyPem };
+    signings.push({ selector: input.dkim.selector, pem: input.dkim.privateKeyPem });
   } else if (input.dkim.kind === "easy" && input.dkim.tokens.length > 0) {
     mode = "easy-dkim-simulated";
-    const token = input.dkim.tokens[0].toLowerCase();
-    const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const spki = publicKey.export({ type: "spki", format: "der" }).toString("base64");
-    const target = `${token}.dkim.amazonses.com`;
-    extra.push(
-      fixtureRecord(
-        target,
-        "TXT",
-        `v=DKIM1; k=rsa; p=${spki}`,
-        "simulation: stand-in for SES's Easy DKIM key",
-      ),
-    );
+    for (const raw of input.dkim.tokens) {
+      const token = raw.toLowerCase();
+      const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const spki = publicKey.export({ type: "spki", format: "der" }).toString("base64");
+      extra.push(
+        fixtureRecord(
+          `${token}.dkim.amazonses.com`,
+          "TXT",
+          `v=DKIM1; k=rsa; p=${spki}`,
+          "simulation: stand-in for SES's Easy DKIM key",
+        ),
+      );
+      signings.push({
+        selector: token,
+        pem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+      });
+    }
     fixtures.push(
-      `simulated Easy DKIM key at ${target}: SES's real key is private to AWS, so a locally ` +
-        "generated key stands in for it; the planned CNAME must lead there",
+      `simulated Easy DKIM keys at <token>.dkim.amazonses.com for the ${signings.length} tokens: ` +
+        "SES's real keys are private to AWS, so locally generated keys stand in for them; the planned CNAMEs must lead there",
     );
-    signing = {
-      selector: token,
-      pem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
-    };
   } else {
     notes.push("No DKIM signing is planned: DMARC can only pass through aligned SPF.");
   }
 
   const message = sampleMessage(domain, now);
-  let signed = message;
-  let signError: string | undefined;
-  if (signing !== undefined) {
-    const sig = await dkimSign(message, {
-      signingDomain: domain,
-      selector: signing.selector,
-      privateKey: signing.pem,
-      signTime: now,
-      signatureData: [
-        { signingDomain: domain, selector: signing.selector, privateKey: signing.pem },
-      ],
+  const resolver = inMemoryResolver([...input.records, ...extra]);
+  const judge = async (signing: { selector: string; pem: string } | undefined) => {
+    let signed = message;
+    let signError: string | undefined;
+    if (signing !== undefined) {
+      const sig = await dkimSign(message, {
+        signingDomain: domain,
+        selector: signing.selector,
+        privateKey: signing.pem,
+        signTime: now,
+        signatureData: [
+          { signingDomain: domain, selector: signing.selector, privateKey: signing.pem },
+        ],
+      });
+      if (sig.errors.length > 0) signError = sig.errors.map((e) => e.message).join("; ");
+      signed = sig.signatures + message;
+    }
+    const result = await authenticate(signed, {
+      ip: SES_SAMPLE_IP,
+      helo: SES_SAMPLE_HELO,
+      sender: envelopeFrom,
+      mta: RECEIVER,
+      resolver: resolver as never,
+      disableArc: true,
+      disableBimi: true,
     });
-    if (sig.errors.length > 0) signError = sig.errors.map((e) => e.message).join("; ");
-    signed = sig.signatures + message;
-  }
+    const row = (result.dkim.results ?? [])[0];
+    const passed = signError === undefined && row?.status.result === "pass";
+    return { result, signError, row, passed };
+  };
 
-  const result = await authenticate(signed, {
-    ip: SES_SAMPLE_IP,
-    helo: SES_SAMPLE_HELO,
-    sender: envelopeFrom,
-    mta: RECEIVER,
-    resolver: inMemoryResolver([...input.records, ...extra]) as never,
-    disableArc: true,
-    disableBimi: true,
-  });
+  const runs =
+    signings.length > 0
+      ? await Promise.all(signings.map((k) => judge(k)))
+      : [await judge(undefined)];
+  const keys = signings.map((k, i) => ({
+    selector: k.selector,
+    result: runs[i].signError !== undefined ? "fail" : (runs[i].row?.status.result ?? "none"),
+  }));
+  // Judge by the worst key: mail signed with it is what fails.
+  const worst = runs.find((r) => !r.passed) ?? runs[0];
+  const { result, signError } = worst;
+  if (mode === "easy-dkim-simulated") {
+    for (const k of keys.filter((k) => k.result !== "pass")) {
+      notes.push(
+        `Mail SES signs with the key behind ${k.selector}._domainkey.${domain} would get DKIM ${k.result}.`,
+      );
+    }
+  }
 
   const spfResult = result.spf;
   const spfDomain = spfResult ? spfResult.domain : envelopeDomain;
@@ -324,9 +352,7 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
     comment: spfResult ? spfResult.status.comment : undefined,
   };
 
-  const dkimRow =
-    (result.dkim.results ?? []).find((r) => r.signingDomain !== undefined) ??
-    result.dkim.results?.[0];
+  const dkimRow = worst.row;
   const dkimPass = dkimRow?.status.result === "pass";
   const row = dkimRow as (typeof dkimRow & { modulusLength?: number }) | undefined;
   const dkim: DkimVerdict = {
@@ -340,6 +366,7 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
       orgOf(dkimRow.signingDomain) === orgOf(domain),
     keyBits: row?.modulusLength,
     comment: signError ?? dkimRow?.status.comment,
+    keys,
   };
 
   const d = result.dmarc;
