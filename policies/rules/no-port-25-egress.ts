@@ -67,7 +67,7 @@ export const noPort25Egress: ResourceValidationPolicy = {
       for (const f of verdict.findings) {
         const text =
           verdict.status === "undecided"
-            ? `cannot be judged during preview (fail closed): ${describe(f)}`
+            ? `cannot be judged (fail closed): ${describe(f)}`
             : describe(f) + GROUP_FIX;
         reportViolation(messageFor(args.type, args.name, text));
       }

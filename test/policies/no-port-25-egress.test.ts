@@ -211,7 +211,9 @@ describe("no-port-25-egress", () => {
       { allowedDestinations: ["10.0.0.0/8"] },
     );
     expect(out.violations).toHaveLength(1);
-    expect(out.violations[0]).toMatch(/cannot be judged during preview \(fail closed\)/);
+    expect(out.violations[0]).toMatch(
+      /cannot be judged \(fail closed\): egress\[0\]\.cidrBlocks\[0\] is not known until the update/,
+    );
     expect(out.violations[0]).toContain("egress[0].cidrBlocks[0]");
   });
 
@@ -236,6 +238,29 @@ describe("no-port-25-egress", () => {
     const out = await runResource(noPort25Egress, submission, { ports: [25, 2525] });
     expect(out.violations).toHaveLength(1);
     expect(out.violations[0]).toMatch(/allows TCP port 2525/);
+  });
+
+  it("fails closed on reversed ports, naming both fields", async () => {
+    const out = await runResource(
+      noPort25Egress,
+      web([{ protocol: "tcp", fromPort: 30, toPort: 20, cidrBlocks: ["0.0.0.0/0"] }]),
+    );
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(
+      /cannot be judged \(fail closed\): egress\[0\]\.fromPort 30 is greater than egress\[0\]\.toPort 20/,
+    );
+  });
+
+  it("fails closed when the whole egress list is unknown during preview", async () => {
+    const out = await runResource(noPort25Egress, {
+      type: SG,
+      name: "web",
+      props: { egress: UNKNOWN },
+    });
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(
+      /cannot be judged \(fail closed\): egress is not known until the update/,
+    );
   });
 
   it("reports a configuration it cannot use instead of judging with it", async () => {
