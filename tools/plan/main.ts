@@ -19,6 +19,14 @@ import { deliverabilityVerdict } from "./verdict";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
+/**
+ * Where relative paths on the command line are meant from: npm runs scripts in the package root,
+ * but keeps the folder `npm start` was typed in as INIT_CWD.
+ */
+export function fromUser(p: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+}
+
 /** A one-line spinner on stderr when it is a terminal; silent otherwise. */
 export class Progress {
   private timer?: NodeJS.Timeout;
@@ -59,14 +67,12 @@ export class Progress {
 class ProgramError extends Error {}
 
 function resolveInputs(args: PlanArgs) {
-  const programDir = path.resolve(args.program ?? REPO_ROOT);
+  const programDir = args.program !== undefined ? fromUser(args.program) : REPO_ROOT;
   if (!fs.existsSync(programDir) || !fs.statSync(programDir).isDirectory()) {
     throw new UsageError(`--program ${args.program}: not a folder`);
   }
   let configFile =
-    args.config !== undefined
-      ? path.resolve(args.config)
-      : path.join(programDir, "Pulumi.dev.yaml");
+    args.config !== undefined ? fromUser(args.config) : path.join(programDir, "Pulumi.dev.yaml");
   if (args.config === undefined && !fs.existsSync(configFile)) {
     const stacks = fs.readdirSync(programDir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f));
     if (stacks.length !== 1) {
@@ -77,7 +83,8 @@ function resolveInputs(args: PlanArgs) {
     configFile = path.join(programDir, stacks[0]);
   }
   if (!fs.existsSync(configFile)) throw new UsageError(`--config ${args.config}: no such file`);
-  const packDir = path.resolve(args.policyPack ?? path.join(REPO_ROOT, "policies"));
+  const packDir =
+    args.policyPack !== undefined ? fromUser(args.policyPack) : path.join(REPO_ROOT, "policies");
   if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
     throw new UsageError(`${packDir} is not a policy pack (no PulumiPolicy.yaml)`);
   }
@@ -89,7 +96,7 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
   const { programDir, configFile, packDir } = resolveInputs(args);
   const config = loadStackConfig(configFile, programDir);
   const policyConfig: PolicyConfig =
-    args.policyConfig !== undefined ? readPolicyConfig(args.policyConfig) : {};
+    args.policyConfig !== undefined ? readPolicyConfig(fromUser(args.policyConfig)) : {};
   const region = config.values["aws:region"] ?? "us-east-1";
 
   const t0 = Date.now();
@@ -147,8 +154,8 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
     return {
       project: config.project,
       stack: config.stack,
-      program: path.relative(process.cwd(), programDir) || ".",
-      config: path.relative(process.cwd(), configFile),
+      program: path.relative(fromUser("."), programDir) || ".",
+      config: path.relative(fromUser("."), configFile),
       resources: run.resources,
       records,
       smtp: smtpSettings(run, region),
@@ -205,13 +212,18 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   if (args.zoneFile !== undefined) {
     const domains = [...new Set(report.verdicts.map((v) => v.domain))].join(", ") || "the plan";
-    fs.writeFileSync(
-      args.zoneFile,
-      zoneFile(report.records, [
-        `DNS records of ${report.project}/${report.stack} for ${domains}, from the mailguard offline plan.`,
-        "Publish every record unproxied; Cloudflare's automatic TTL is written as 300.",
-      ]),
-    );
+    try {
+      fs.writeFileSync(
+        fromUser(args.zoneFile),
+        zoneFile(report.records, [
+          `DNS records of ${report.project}/${report.stack} for ${domains}, from the mailguard offline plan.`,
+          "Publish every record unproxied; Cloudflare's automatic TTL is written as 300.",
+        ]),
+      );
+    } catch (e) {
+      await write(process.stderr, `error: cannot write the zone file: ${(e as Error).message}\n`);
+      return 2;
+    }
   }
   if (args.json) {
     await write(process.stdout, `${JSON.stringify(reportJson(report), null, 2)}\n`);
