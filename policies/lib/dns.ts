@@ -199,17 +199,40 @@ export function stackRecordsOf<I extends { type: string; props: PlainProps }>(
 }
 
 /**
- * Does a record stand at `fqdn`? A record whose zone the stack does not declare may have a name
- * relative to that zone, so `_dmarc` and `_dmarc.mail` may stand at `_dmarc.mail.example.com`.
+ * The names records stand at, indexed once so that a stack policy asks "is there a record at this
+ * name?" in time bounded by the name's labels. A record whose zone the stack does not declare may
+ * have a name relative to that zone, so `_dmarc` and `_dmarc.mail` may stand at
+ * `_dmarc.mail.example.com`.
  */
-export function standsAt(record: StackRecord<unknown>, fqdn: string): boolean {
-  if (record.fqdn === undefined) {
+export class NameIndex {
+  private readonly full = new Set<string>();
+  private readonly loose = new Set<string>();
+
+  add(record: StackRecord<unknown>): void {
+    if (record.fqdn === undefined) {
+      return;
+    }
+    this.full.add(record.fqdn);
+    if (!record.zoneKnown) {
+      this.loose.add(record.fqdn);
+    }
+  }
+
+  has(fqdn: string): boolean {
+    if (this.full.has(fqdn)) {
+      return true;
+    }
+    for (
+      let dot = fqdn.indexOf(".");
+      dot >= 0 && this.loose.size > 0;
+      dot = fqdn.indexOf(".", dot + 1)
+    ) {
+      if (this.loose.has(fqdn.slice(0, dot))) {
+        return true;
+      }
+    }
     return false;
   }
-  if (record.fqdn === fqdn) {
-    return true;
-  }
-  return !record.zoneKnown && fqdn.startsWith(`${record.fqdn}.`);
 }
 
 /** `records[1]` -> `["records", 1]`, the path @pulumi/policy's proxy names. */

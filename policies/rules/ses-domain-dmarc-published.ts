@@ -1,7 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { isSameOrSubdomain, isUnknown, organizationalDomain } from "../core";
 import { str } from "../lib/props";
-import { StackRecord, isDmarcName, standsAt, stackRecordsOf } from "../lib/dns";
+import { NameIndex, StackRecord, isDmarcName, stackRecordsOf } from "../lib/dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES, SES_DOMAIN_IDENTITY_TYPES, T } from "../lib/types";
 import { StackItem, configOf, messageFor, stackItems } from "../lib/report";
 
@@ -56,18 +56,11 @@ export const sesDomainDmarcPublished: StackValidationPolicy = {
         r.fqdn !== undefined &&
         isDmarcName(r.fqdn),
     );
-    const byName = new Map<string, StackRecord<StackItem>>();
-    const looseRecords: StackRecord<StackItem>[] = [];
+    const names = new NameIndex();
     for (const r of dmarcRecords) {
-      if (r.fqdn !== undefined) {
-        byName.set(r.fqdn, r);
-      }
-      if (!r.zoneKnown) {
-        looseRecords.push(r);
-      }
+      names.add(r);
     }
-    const published = (name: string): boolean =>
-      byName.has(name) || looseRecords.some((r) => standsAt(r, name));
+    const published = (name: string): boolean => names.has(name);
 
     for (const identity of items) {
       if (!SES_DOMAIN_IDENTITY_TYPES.has(identity.type)) {

@@ -5,7 +5,7 @@ import {
   fieldPath,
   fqdnOf,
   mxHostOf,
-  standsAt,
+  NameIndex,
   zoneNamesOf,
 } from "../../policies/lib/dns";
 import {
@@ -116,14 +116,16 @@ describe("DNS record adapters", () => {
   });
 
   it("lets a name relative to an undeclared zone stand at any name it may be short for", () => {
-    const loose = {
-      item: null,
-      view: { provider: "cloudflare" as const, values: [], unknownFields: [] },
-      fqdn: "_dmarc",
-      zoneKnown: false,
-    };
-    expect(standsAt(loose, "_dmarc.example.com")).toBe(true);
-    expect(standsAt({ ...loose, zoneKnown: true }, "_dmarc.example.com")).toBe(false);
+    const view = { provider: "cloudflare" as const, values: [], unknownFields: [] };
+    const index = new NameIndex();
+    index.add({ item: null, view, fqdn: "_dmarc", zoneKnown: false });
+    index.add({ item: null, view, fqdn: "_dmarc.example.org", zoneKnown: true });
+    expect(index.has("_dmarc.example.com")).toBe(true);
+    expect(index.has("_dmarc.example.org")).toBe(true);
+    const declared = new NameIndex();
+    declared.add({ item: null, view, fqdn: "_dmarc.example.org", zoneKnown: true });
+    expect(declared.has("_dmarc.example.com")).toBe(false);
+    expect(declared.has("_dmarc.sub.example.org")).toBe(false);
   });
 
   it("parses paths and MX hosts", () => {
