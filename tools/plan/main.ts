@@ -64,6 +64,7 @@ export class Progress {
   }
 }
 
+/** The program or the policy pack failed; the message says which and why. */
 class ProgramError extends Error {}
 
 function resolveInputs(args: PlanArgs) {
@@ -118,7 +119,13 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
       );
     }
     progress.step("Waiting for the policy pack");
-    session = await packStart;
+    try {
+      session = await packStart;
+    } catch (e) {
+      throw new ProgramError(
+        `the policy pack in ${packDir} did not start: ${(e as Error).message}`,
+      );
+    }
     timings.packStart = session.startupMs;
     const t1 = Date.now();
     const info = await session.info();
