@@ -4,7 +4,7 @@ import * as path from "path";
 import { parseArgs, UsageError } from "../../tools/plan/args";
 import { ConfigError, loadStackConfig } from "../../tools/plan/config";
 import { readPolicyConfig, PolicyConfigError, type PolicyFinding } from "../../tools/plan/policy";
-import { makeRecord } from "../../tools/plan/records";
+import { cloudflareZoneNames, makeRecord, plannedRecords } from "../../tools/plan/records";
 import {
   PLAIN,
   renderFindings,
@@ -385,5 +385,73 @@ describe("outputPathOf", () => {
     expect(outputPathOf(outputs, "pw2")).toBe("smtp.list[1]");
     expect(outputPathOf(outputs, "absent")).toBeUndefined();
     expect(outputPathOf(outputs, "")).toBeUndefined();
+  });
+});
+
+describe("plannedRecords", () => {
+  const zone = {
+    ...res("urn:pulumi:dev::p::cloudflare:index/zone:Zone::zone"),
+    id: "zone-id-1",
+    inputs: { name: "example.com" },
+  };
+  const record = (name: string, inputs: Record<string, unknown>) => ({
+    ...res(`urn:pulumi:dev::p::cloudflare:index/dnsRecord:DnsRecord::${name}`),
+    inputs,
+  });
+
+  it("completes names relative to a zone the plan creates, and keeps fully qualified ones", () => {
+    const resources = [
+      zone,
+      record("dmarc", {
+        zoneId: "zone-id-1",
+        name: "_dmarc",
+        type: "TXT",
+        content: '"v=DMARC1; p=reject"',
+        ttl: 1,
+      }),
+      record("apex", {
+        zoneId: "zone-id-1",
+        name: "@",
+        type: "TXT",
+        content: "v=spf1 -all",
+        ttl: 1,
+      }),
+      record("fq", {
+        zoneId: "zone-id-1",
+        name: "mail.example.com.",
+        type: "MX",
+        content: "feedback-smtp.eu-west-1.amazonaws.com",
+        priority: 10,
+        ttl: 300,
+      }),
+    ];
+    const records = plannedRecords(resources, cloudflareZoneNames(resources));
+    expect(records.map((r) => [r.name, r.type, r.value, r.priority, r.proxied])).toEqual([
+      ["_dmarc.example.com", "TXT", "v=DMARC1; p=reject", undefined, false],
+      ["example.com", "TXT", "v=spf1 -all", undefined, false],
+      ["mail.example.com", "MX", "feedback-smtp.eu-west-1.amazonaws.com", 10, false],
+    ]);
+  });
+
+  it("reads Route 53 records, one per value, with the MX priority split off", () => {
+    const r53 = {
+      ...res("urn:pulumi:dev::p::aws:route53/record:Record::mx"),
+      inputs: {
+        zoneId: "Z1",
+        name: "mail.example.org",
+        type: "MX",
+        ttl: 300,
+        records: ["10 feedback-smtp.us-east-1.amazonaws.com"],
+      },
+    };
+    expect(plannedRecords([r53])).toEqual([
+      expect.objectContaining({
+        name: "mail.example.org",
+        type: "MX",
+        value: "feedback-smtp.us-east-1.amazonaws.com",
+        priority: 10,
+        ttl: 300,
+      }),
+    ]);
   });
 });

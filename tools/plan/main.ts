@@ -13,7 +13,7 @@ import { smtpSettings, sesDomains } from "./mail";
 import { analyzePlan, effectiveConfig, startPolicyPack, type PolicyPackSession } from "./pack";
 import { mandatoryOf, PolicyConfigError, readPolicyConfig, type PolicyConfig } from "./policy";
 import { runProgram } from "./program";
-import { plannedRecords } from "./records";
+import { cloudflareZoneNames, plannedRecords } from "./records";
 import { COLOR, PLAIN, renderReport, reportJson, zoneFile, type PlanReport } from "./render";
 import { deliverabilityVerdict } from "./verdict";
 
@@ -136,7 +136,7 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
     const t2 = Date.now();
 
     progress.step("Judging SPF, DKIM and DMARC");
-    const records = plannedRecords(run.resources);
+    const records = plannedRecords(run.resources, cloudflareZoneNames(run.resources));
     const verdicts = [];
     for (const d of sesDomains(run.resources, region)) {
       verdicts.push(

@@ -110,6 +110,17 @@ export function plannedRecords(
   return records;
 }
 
+/** Zone id to zone name for every `cloudflare.Zone` the plan creates (v6 `name`, v4 `zone`). */
+export function cloudflareZoneNames(resources: readonly PlannedResource[]): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const r of resources) {
+    if (r.type !== "cloudflare:index/zone:Zone") continue;
+    const name = text(r.inputs.name) ?? text(r.inputs.zone);
+    if (r.id !== undefined && name !== undefined) names[r.id] = name;
+  }
+  return names;
+}
+
 function numberOf(v: unknown): number | undefined {
   if (typeof v === "number" && Number.isFinite(v)) return v;
   if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
