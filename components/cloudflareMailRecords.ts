@@ -21,8 +21,15 @@ import {
   validateFor,
 } from "./common";
 
-/** The DMARC policy published when none is given: quarantine, relaxed DKIM and SPF alignment. */
-export const DEFAULT_DMARC: DmarcOptions = { p: "quarantine", adkim: "r", aspf: "r" };
+/**
+ * The DMARC policy published when none is given: quarantine, relaxed DKIM and SPF alignment, and
+ * aggregate reports to `dmarc-reports@<domain>`. A record without `rua=` leaves the owner blind to
+ * who sends as the domain, so the default names a mailbox inside the domain, which needs no
+ * authorization record; point `rua` at your own mailbox or report service.
+ */
+export function defaultDmarc(domain: string): DmarcOptions {
+  return { p: "quarantine", adkim: "r", aspf: "r", rua: [`mailto:dmarc-reports@${domain}`] };
+}
 
 /** An SPF record for the domain itself, for senders other than SES. */
 export interface ApexSpfArgs {
@@ -46,7 +53,8 @@ export interface CloudflareMailRecordsArgs {
   records?: MailDnsRecord[];
   /**
    * DMARC for `_dmarc.<domain>`; `false` publishes none. Default `p=quarantine` with relaxed
-   * alignment. Report addresses outside the domain are listed in `reportAuthorizations`.
+   * alignment and aggregate reports to `mailto:dmarc-reports@<domain>`. Report addresses outside
+   * the domain are listed in `reportAuthorizations`.
    */
   dmarc?: DmarcOptions | false;
   /** Publish an SPF record at the domain itself, merged with the existing one. Default: none. */
@@ -92,7 +100,7 @@ export function validateCloudflareMailRecordsArgs(
   const records: MailDnsRecord[] = [...(args.records ?? [])];
   let reportAuthorizations: ReportAuthorization[] = [];
   if (args.dmarc !== false) {
-    const dmarc = args.dmarc ?? DEFAULT_DMARC;
+    const dmarc = args.dmarc ?? defaultDmarc(domain);
     failOnErrors("dmarc", dmarc, checkDmarcOptions(dmarc));
     records.push({
       key: "dmarc",

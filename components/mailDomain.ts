@@ -36,7 +36,10 @@ export interface MailDomainArgs {
   eventTopicArn?: pulumi.Input<string>;
   /** Reputation alarms, or `false`. Default: on at 2.5% bounces and 0.05% complaints. */
   alarms?: boolean | SesAlarmArgs;
-  /** DMARC options, or `false` to publish none. Default `p=quarantine`, relaxed alignment. */
+  /**
+   * DMARC options, or `false` to publish none. Default `p=quarantine`, relaxed alignment, aggregate
+   * reports to `mailto:dmarc-reports@<domain>`.
+   */
   dmarc?: DmarcOptions | false;
   /** An SPF record at the domain for other senders, merged with the existing value. Default: none. */
   apexSpf?: ApexSpfArgs;

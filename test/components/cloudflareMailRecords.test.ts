@@ -93,7 +93,7 @@ describe("CloudflareMailRecords", () => {
     expect(byName["dns-dmarc"]).toMatchObject({
       name: "_dmarc.example.com",
       type: "TXT",
-      content: '"v=DMARC1; p=quarantine; adkim=r; aspf=r"',
+      content: '"v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc-reports@example.com"',
     });
     const published = await valueOf(component.records);
     expect(published).toHaveLength(4);

@@ -81,7 +81,13 @@ describe("MailDomain", () => {
       ["CNAME", `${t2}._domainkey.example.com`, `${t2}.dkim.amazonses.com`, 3600, false],
       ["MX", "mail.example.com", "feedback-smtp.eu-west-1.amazonaws.com", 3600, false],
       ["TXT", "mail.example.com", '"v=spf1 include:amazonses.com -all"', 3600, false],
-      ["TXT", "_dmarc.example.com", '"v=DMARC1; p=quarantine; adkim=r; aspf=r"', 3600, false],
+      [
+        "TXT",
+        "_dmarc.example.com",
+        '"v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc-reports@example.com"',
+        3600,
+        false,
+      ],
     ]);
     expect(records[3].priority).toBe(10);
     for (const r of sim.ofType("cloudflare:index/dnsRecord:DnsRecord"))

@@ -64,7 +64,7 @@ describe("in preview", () => {
       expect(dkim.inputs.content).toBe(UNKNOWN);
     }
     expect(sim.find(DNS, "mail-dns-dmarc")!.inputs.content).toBe(
-      '"v=DMARC1; p=quarantine; adkim=r; aspf=r"',
+      '"v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc-reports@example.com"',
     );
     const smtp = await resolve(mail.smtp);
     expect(smtp).toEqual({ value: undefined, known: false, secret: true });
