@@ -1,7 +1,12 @@
-import type { ResourceValidationArgs } from "@pulumi/policy";
-import { DnsRecordView, dnsRecordOf, fieldPath } from "./dns";
-import { DNS_RECORD_TYPES } from "./types";
-import { propsOf } from "./report";
+import type {
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { Finding, SpfAnalysis, analyzeSpf, describe, isSpfRecord } from "../core";
+import { DnsRecordView, StackRecord, dnsRecordOf, fieldPath, stackRecordsOf } from "./dns";
+import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "./types";
+import { StackItem, messageFor, propsOf, reportFinding, stackItems } from "./report";
 import { readThroughProxy } from "./props";
 
 /**
@@ -42,3 +47,75 @@ export function deferUnknown(
 
 /** The fields that hold a record's value, for {@link deferUnknown}. */
 export const VALUE_FIELDS: readonly string[] = ["type", "content", "value", "records"];
+
+/**
+ * A resource check over the values of a TXT record: `judge` sees every (joined) value of the record
+ * set and returns the findings to report; an unknown value is then handed to the SDK.
+ */
+export function txtValuesCheck(
+  judge: (values: string[]) => Finding[],
+): NonNullable<ResourceValidationPolicy["validateResource"]> {
+  return (args, reportViolation) => {
+    const view = recordFor(args, ["TXT"]);
+    if (view === undefined) {
+      return;
+    }
+    for (const f of judge(view.values)) {
+      reportFinding(reportViolation, args.type, args.name, f);
+    }
+    deferUnknown(args, view, VALUE_FIELDS);
+  };
+}
+
+/** The core's analysis of each SPF record among TXT values, for the SPF policies. */
+export function spfAnalysesOf(values: readonly string[]): SpfAnalysis[] {
+  return values.filter(isSpfRecord).map(analyzeSpf);
+}
+
+/**
+ * The stack half of the record-set policies: the TXT records that several resources publish at one
+ * name (a resource's own record set is judged by its resource check), judged together by `judge`.
+ * One pass over the stack, so the check stays linear in its size.
+ */
+export function sharedRecordSetCheck(
+  belongs: (fqdn: string, values: readonly string[]) => boolean,
+  judge: (values: string[]) => Finding[],
+  what: string,
+): NonNullable<StackValidationPolicy["validateStack"]> {
+  return (args, reportViolation) => {
+    const byName = new Map<string, StackRecord<StackItem>[]>();
+    for (const r of stackRecordsOf(stackItems(args.resources, RECORD_SET_STACK_TYPES))) {
+      if (r.view.type !== "TXT" || r.fqdn === undefined || !belongs(r.fqdn, r.view.values)) {
+        continue;
+      }
+      const group = byName.get(r.fqdn);
+      if (group === undefined) {
+        byName.set(r.fqdn, [r]);
+      } else {
+        group.push(r);
+      }
+    }
+    for (const [name, group] of byName) {
+      if (group.length < 2) {
+        continue;
+      }
+      const names = group.map((r) => `"${r.item.name}"`).join(", ");
+      const first = group[0];
+      for (const f of judge(group.flatMap((r) => r.view.values))) {
+        reportViolation(
+          messageFor(
+            first.item.type,
+            first.item.name,
+            `${group.length} resources (${names}) publish ${what} at ${name}. ${describe(f)}`,
+          ),
+          first.item.urn,
+        );
+      }
+    }
+  };
+}
+
+const RECORD_SET_STACK_TYPES: ReadonlySet<string> = new Set([
+  ...DNS_RECORD_TYPES,
+  ...DNS_ZONE_TYPES,
+]);

@@ -1,11 +1,8 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { analyzeDmarcRecordSet, errorsOf } from "../core";
-import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
-import { StackRecord, isDmarcName, stackRecordsOf } from "../lib/dns";
-import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "../lib/types";
-import { StackItem, messageFor, reportFinding, stackItems } from "../lib/report";
-
-const STACK_TYPES: ReadonlySet<string> = new Set([...DNS_RECORD_TYPES, ...DNS_ZONE_TYPES]);
+import { VALUE_FIELDS, deferUnknown, recordFor, sharedRecordSetCheck } from "../lib/record-policy";
+import { isDmarcName } from "../lib/dns";
+import { reportFinding } from "../lib/report";
 
 /**
  * Every TXT record set at `_dmarc.<domain>` holds exactly one record that RFC 7489 and RFC 9989
@@ -36,37 +33,9 @@ export const dmarcRecordValid: ResourceValidationPolicy & StackValidationPolicy 
     }
     deferUnknown(args, view, VALUE_FIELDS);
   },
-  validateStack: (args, reportViolation) => {
-    const byName = new Map<string, StackRecord<StackItem>[]>();
-    for (const r of stackRecordsOf(stackItems(args.resources, STACK_TYPES))) {
-      if (r.view.type !== "TXT" || r.fqdn === undefined || !isDmarcName(r.fqdn)) {
-        continue;
-      }
-      const group = byName.get(r.fqdn);
-      if (group === undefined) {
-        byName.set(r.fqdn, [r]);
-      } else {
-        group.push(r);
-      }
-    }
-    for (const [name, group] of byName) {
-      if (group.length < 2) {
-        continue;
-      }
-      const names = group.map((r) => `"${r.item.name}"`).join(", ");
-      const first = group[0];
-      for (const f of errorsOf(
-        analyzeDmarcRecordSet(group.flatMap((r) => r.view.values)).findings,
-      )) {
-        reportViolation(
-          messageFor(
-            first.item.type,
-            first.item.name,
-            `${group.length} resources (${names}) publish TXT records at ${name}. ${f.message} Fix: ${f.fix}`,
-          ),
-          first.item.urn,
-        );
-      }
-    }
-  },
+  validateStack: sharedRecordSetCheck(
+    (fqdn) => isDmarcName(fqdn),
+    (values) => errorsOf(analyzeDmarcRecordSet(values).findings),
+    "TXT records",
+  ),
 };

@@ -1,7 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { analyzeSpf, isSpfRecord, warningsOf } from "../core";
-import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
-import { reportFinding } from "../lib/report";
+import { warningsOf } from "../core";
+import { spfAnalysesOf, txtValuesCheck } from "../lib/record-policy";
 
 /** Publisher advice on SPF records: `?all`, no terminal `all` or `redirect`, `ptr`, lookups near 10. */
 export const spfRecordAdvice: ResourceValidationPolicy = {
@@ -10,18 +9,7 @@ export const spfRecordAdvice: ResourceValidationPolicy = {
     "SPF records follow publisher advice: a terminal -all or ~all, no ptr, lookups well under 10.",
   enforcementLevel: "advisory",
   configSchema: { properties: {} },
-  validateResource: (args, reportViolation) => {
-    const view = recordFor(args, ["TXT"]);
-    if (view === undefined) {
-      return;
-    }
-    for (const value of view.values) {
-      if (isSpfRecord(value)) {
-        for (const f of warningsOf(analyzeSpf(value).advice)) {
-          reportFinding(reportViolation, args.type, args.name, f);
-        }
-      }
-    }
-    deferUnknown(args, view, VALUE_FIELDS);
-  },
+  validateResource: txtValuesCheck((values) =>
+    spfAnalysesOf(values).flatMap((a) => warningsOf(a.advice)),
+  ),
 };

@@ -1,7 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { analyzeSpf, errorsOf, isSpfRecord } from "../core";
-import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
-import { reportFinding } from "../lib/report";
+import { errorsOf } from "../core";
+import { spfAnalysesOf, txtValuesCheck } from "../lib/record-policy";
 
 /**
  * SPF records must not authorize the world: `+all` (or a bare `all`), and ranges such as `ip4:0.0.0.0/0`
@@ -12,18 +11,7 @@ export const spfRecordNotPermissive: ResourceValidationPolicy = {
   description: "SPF records do not authorize the whole internet with +all or very wide ranges.",
   enforcementLevel: "mandatory",
   configSchema: { properties: {} },
-  validateResource: (args, reportViolation) => {
-    const view = recordFor(args, ["TXT"]);
-    if (view === undefined) {
-      return;
-    }
-    for (const value of view.values) {
-      if (isSpfRecord(value)) {
-        for (const f of errorsOf(analyzeSpf(value).advice)) {
-          reportFinding(reportViolation, args.type, args.name, f);
-        }
-      }
-    }
-    deferUnknown(args, view, VALUE_FIELDS);
-  },
+  validateResource: txtValuesCheck((values) =>
+    spfAnalysesOf(values).flatMap((a) => errorsOf(a.advice)),
+  ),
 };
