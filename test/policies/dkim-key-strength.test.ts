@@ -1,7 +1,7 @@
 import { dkimKeyStrength } from "../../policies/rules/dkim-key-strength";
 import { loadJson } from "../helpers/vectors";
-import { cfRecord, r53Record } from "./dns-fixtures";
-import { runResource } from "./support";
+import { cfRecord, r53Record } from "../helpers/dns-fixtures";
+import { runResource } from "../helpers/policy-support";
 
 interface KeyCase {
   record: string;

@@ -1,8 +1,8 @@
 import { dkimRecordValid } from "../../policies/rules/dkim-record-valid";
 import { mailDnsNotProxied } from "../../policies/rules/mail-dns-not-proxied";
 import { loadJson } from "../helpers/vectors";
-import { cfRecord, r53Record, txtShapes } from "./dns-fixtures";
-import { UNKNOWN, runResource } from "./support";
+import { cfRecord, r53Record, txtShapes } from "../helpers/dns-fixtures";
+import { UNKNOWN, runResource } from "../helpers/policy-support";
 
 interface KeyCase {
   record: string;

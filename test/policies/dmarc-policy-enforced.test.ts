@@ -1,6 +1,6 @@
 import { dmarcPolicyEnforced } from "../../policies/rules/dmarc-policy-enforced";
-import { cfRecord, r53Record, txtShapes } from "./dns-fixtures";
-import { runResource } from "./support";
+import { cfRecord, r53Record, txtShapes } from "../helpers/dns-fixtures";
+import { runResource } from "../helpers/policy-support";
 
 describe("dmarc-policy-enforced", () => {
   it.each(["v=DMARC1; p=quarantine", "v=DMARC1; p=reject; sp=quarantine; np=reject; pct=100"])(

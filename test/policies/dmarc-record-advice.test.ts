@@ -1,6 +1,6 @@
 import { dmarcRecordAdvice } from "../../policies/rules/dmarc-record-advice";
-import { CF_ZONE, cfRecord, r53Record } from "./dns-fixtures";
-import { runResource, runStack } from "./support";
+import { CF_ZONE, cfRecord, r53Record } from "../helpers/dns-fixtures";
+import { runResource, runStack } from "../helpers/policy-support";
 
 const zone = { type: CF_ZONE, name: "zone", props: { id: "zone-1", name: "example.com" } };
 

@@ -1,7 +1,7 @@
 import { dmarcRecordValid } from "../../policies/rules/dmarc-record-valid";
 import { loadJson } from "../helpers/vectors";
-import { CF_DNS_RECORD, CF_ZONE, cfRecord, r53Record, txtShapes } from "./dns-fixtures";
-import { runResource, runStack } from "./support";
+import { CF_DNS_RECORD, CF_ZONE, cfRecord, r53Record, txtShapes } from "../helpers/dns-fixtures";
+import { runResource, runStack } from "../helpers/policy-support";
 
 interface DmarcCase {
   record: string | null;

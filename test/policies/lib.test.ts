@@ -14,7 +14,7 @@ import {
   wildcardManagedPolicy,
 } from "../../policies/lib/iam";
 import { plain, plainProps } from "../../policies/lib/props";
-import { CF_DNS_RECORD, CF_ZONE, R53_RECORD } from "./dns-fixtures";
+import { CF_DNS_RECORD, CF_ZONE, R53_RECORD } from "../helpers/dns-fixtures";
 
 const SENTINELS = [
   UNKNOWN,

@@ -1,6 +1,6 @@
 import { mailDnsNotProxied } from "../../policies/rules/mail-dns-not-proxied";
-import { CF_ZONE, cfLegacyRecord, cfRecord, r53Record } from "./dns-fixtures";
-import { UNKNOWN, runResource, runStack } from "./support";
+import { CF_ZONE, cfLegacyRecord, cfRecord, r53Record } from "../helpers/dns-fixtures";
+import { UNKNOWN, runResource, runStack } from "../helpers/policy-support";
 
 const TOKEN = "xtk53kxcy4p3t6ztbrffs6d54rsrrhh6";
 

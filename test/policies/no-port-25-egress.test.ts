@@ -1,5 +1,5 @@
 import { noPort25Egress } from "../../policies/rules/no-port-25-egress";
-import { UNKNOWN, runResource } from "./support";
+import { UNKNOWN, runResource } from "../helpers/policy-support";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";

@@ -1,5 +1,5 @@
 import { sesDkimEnabled } from "../../policies/rules/ses-dkim-enabled";
-import { runResource, runStack, urnOf } from "./support";
+import { runResource, runStack, urnOf } from "../helpers/policy-support";
 
 const V2_ID = "aws:sesv2/emailIdentity:EmailIdentity";
 const NATIVE_ID = "aws-native:ses:EmailIdentity";

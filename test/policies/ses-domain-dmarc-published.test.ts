@@ -1,6 +1,6 @@
 import { sesDomainDmarcPublished } from "../../policies/rules/ses-domain-dmarc-published";
-import { CF_ZONE, cfRecord, r53Record } from "./dns-fixtures";
-import { UNKNOWN, runStack, urnOf } from "./support";
+import { CF_ZONE, cfRecord, r53Record } from "../helpers/dns-fixtures";
+import { UNKNOWN, runStack, urnOf } from "../helpers/policy-support";
 
 const V2_ID = "aws:sesv2/emailIdentity:EmailIdentity";
 const V1_ID = "aws:ses/domainIdentity:DomainIdentity";

@@ -1,5 +1,5 @@
 import { sesTlsRequired } from "../../policies/rules/ses-tls-required";
-import { UNKNOWN, runResource, runStack, urnOf } from "./support";
+import { UNKNOWN, runResource, runStack, urnOf } from "../helpers/policy-support";
 
 const V1_SET = "aws:ses/configurationSet:ConfigurationSet";
 const V2_SET = "aws:sesv2/configurationSet:ConfigurationSet";

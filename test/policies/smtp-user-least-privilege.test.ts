@@ -1,5 +1,5 @@
 import { smtpUserLeastPrivilege } from "../../policies/rules/smtp-user-least-privilege";
-import { UNKNOWN, runResource } from "./support";
+import { UNKNOWN, runResource } from "../helpers/policy-support";
 
 const POLICY = "aws:iam/policy:Policy";
 const USER_POLICY = "aws:iam/userPolicy:UserPolicy";

@@ -1,6 +1,6 @@
 import { spfRecordAdvice } from "../../policies/rules/spf-record-advice";
-import { cfRecord, r53Record } from "./dns-fixtures";
-import { runResource } from "./support";
+import { cfRecord, r53Record } from "../helpers/dns-fixtures";
+import { runResource } from "../helpers/policy-support";
 
 describe("spf-record-advice", () => {
   it("passes SES's SPF record", async () => {

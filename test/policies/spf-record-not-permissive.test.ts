@@ -1,6 +1,6 @@
 import { spfRecordNotPermissive } from "../../policies/rules/spf-record-not-permissive";
-import { cfRecord, txtShapes } from "./dns-fixtures";
-import { runResource } from "./support";
+import { cfRecord, txtShapes } from "../helpers/dns-fixtures";
+import { runResource } from "../helpers/policy-support";
 
 describe("spf-record-not-permissive", () => {
   it("passes SES's SPF record and a record with narrow ranges", async () => {

@@ -1,7 +1,7 @@
 import { spfRecordValid } from "../../policies/rules/spf-record-valid";
 import { loadJson } from "../helpers/vectors";
-import { CF_ZONE, cfRecord, r53Record, txtShapes } from "./dns-fixtures";
-import { UNKNOWN, runResource, runStack } from "./support";
+import { CF_ZONE, cfRecord, r53Record, txtShapes } from "../helpers/dns-fixtures";
+import { UNKNOWN, runResource, runStack } from "../helpers/policy-support";
 
 interface SpfCase {
   name: string;

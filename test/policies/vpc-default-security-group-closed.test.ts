@@ -1,5 +1,5 @@
 import { vpcDefaultSecurityGroupClosed } from "../../policies/rules/vpc-default-security-group-closed";
-import { UNKNOWN, runStack, urnOf } from "./support";
+import { UNKNOWN, runStack, urnOf } from "../helpers/policy-support";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const NATIVE_VPC = "aws-native:ec2:Vpc";

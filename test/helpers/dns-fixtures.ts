@@ -1,6 +1,6 @@
 /** DNS record resources as each provider declares them, for the record policies' tests. */
 import { quoteTxt } from "../../policies/core/txt";
-import type { Resource } from "./support";
+import type { Resource } from "./policy-support";
 
 export const CF_DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
 export const CF_RECORD = "cloudflare:index/record:Record";
