@@ -9,7 +9,7 @@ import { loadJson } from "../helpers/vectors";
 
 /**
  * dkim-cases.json (mailauth, the ValiMail ARC suite, Nager.EmailAuthentication, RFC 8463 and
- * synthetic keys; licenses in ../shared/vectors/README.md).
+ * synthetic keys; licenses in test/vectors/README.md).
  */
 interface KeyCase {
   name?: string;

@@ -9,7 +9,7 @@ import { loadJson } from "../helpers/vectors";
 
 /**
  * dmarc-cases.json (checkdmarc, mailauth, Nager.EmailAuthentication, OpenDMARC and RFC examples;
- * licenses in ../shared/vectors/README.md). `valid` follows the publisher-strict profile: valid
+ * licenses in test/vectors/README.md). `valid` follows the publisher-strict profile: valid
  * records work for RFC 7489 and RFC 9989 receivers alike; `severity` is error, warning (valid with
  * advice) or ok (no findings).
  */

@@ -3,10 +3,10 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 
 /**
- * The shared test vectors. CI places a read-only copy of `shared/` beside the repository, so the
- * folder is `../shared/vectors` relative to the repository root.
+ * The standard and third-party SPF, DMARC and DKIM test suites, kept in `test/vectors/` with their
+ * sources and licenses (see its README.md) so a clean checkout tests on its own.
  */
-export const vectorsDir = path.join(__dirname, "..", "..", "..", "shared", "vectors");
+export const vectorsDir = path.join(__dirname, "..", "vectors");
 
 function read(name: string): string {
   return fs.readFileSync(path.join(vectorsDir, name), "utf8");
