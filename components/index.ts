@@ -4,6 +4,7 @@
  */
 export * from "./common";
 export * from "./sesSender";
+export * from "./sesSmtpPassword";
 export * from "./smtpCredentials";
 export * from "./cloudflareMailRecords";
 export * from "./noSmtpEgressSecurityGroup";

@@ -18,6 +18,7 @@
  */
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { sesSmtpPasswordV4 } from "../components/sesSmtpPassword";
 import { UNKNOWN } from "../policies/core/finding";
 
 /** The placeholder AWS account id used in every simulated ARN. */
@@ -135,20 +136,6 @@ export function dkimTokensFor(domain: string): string[] {
   return [0, 1, 2].map((i) =>
     pick(`dkim|${domain.toLowerCase()}|${i}`, "abcdefghijklmnopqrstuvwxyz0123456789", 32),
   );
-}
-
-/**
- * The SES SMTP password for a secret access key in a region (AWS's published SigV4 conversion):
- * an HMAC-SHA256 chain over "11111111", the region, "ses", "aws4_request" and "SendRawEmail",
- * prefixed by the version byte 0x04, base64-encoded.
- */
-export function sesSmtpPasswordV4(secretAccessKey: string, region: string): string {
-  const sign = (key: Buffer, msg: string) =>
-    crypto.createHmac("sha256", key).update(msg, "utf8").digest();
-  let signature = sign(Buffer.from(`AWS4${secretAccessKey}`, "utf8"), "11111111");
-  for (const part of [region, "ses", "aws4_request", "SendRawEmail"])
-    signature = sign(signature, part);
-  return Buffer.concat([Buffer.from([0x04]), signature]).toString("base64");
 }
 
 function isSecretWrapper(value: unknown): value is { value: unknown } {

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MailDomain, MailDomainArgs } from "../../components/mailDomain";
 import { UNKNOWN } from "../../policies/core/finding";
-import { dkimTokensFor, sesSmtpPasswordV4 } from "../../tools/simulator";
+import { sesSmtpPasswordV4 } from "../../components/sesSmtpPassword";
+import { dkimTokensFor } from "../../tools/simulator";
 import { inventory, ProviderSimulator, resolve, settle, simulate, valueOf } from "../helpers/mocks";
 
 let sim: ProviderSimulator;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SmtpCredentials, SmtpCredentialsArgs } from "../../components/smtpCredentials";
-import { sesSmtpPasswordV4 } from "../../tools/simulator";
+import { sesSmtpPasswordV4 } from "../../components/sesSmtpPassword";
 import { inventory, ProviderSimulator, resolve, settle, simulate, valueOf } from "../helpers/mocks";
 
 let sim: ProviderSimulator;
