@@ -1,4 +1,3 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DmarcOptions, ReportAuthorization } from "../policies/core/dmarc";
 import {
@@ -53,8 +52,6 @@ export interface MailDomainArgs {
   retainPreviousCredentials?: boolean;
   /** KMS key for the credentials secret. Default `aws/secretsmanager`. */
   secretKmsKeyId?: pulumi.Input<string>;
-  /** AWS provider in the SES region for the access key. Default: see SmtpCredentials. */
-  accessKeyProvider?: aws.Provider;
   /** Tags for the AWS resources. Default: none. */
   tags?: Record<string, string>;
 }
@@ -132,8 +129,8 @@ export class MailDomain extends pulumi.ComponentResource {
         domain: this.ses.domain,
         identityArn: this.ses.identityArn,
         configurationSetArn: this.ses.configurationSetArn,
-        region: args.region,
-        accessKeyProvider: args.accessKeyProvider,
+        // The region SesSender resolved, so the bundle's host and password always match SES.
+        region: this.ses.region,
         allowedFromAddresses: args.allowedFromAddresses,
         credentialsVersion: args.credentialsVersion,
         retainPreviousCredentials: args.retainPreviousCredentials,

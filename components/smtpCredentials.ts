@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkDomainName, isSameOrSubdomain } from "../policies/core/domain";
+import { sesSmtpPasswordV4 } from "./sesSmtpPassword";
 import {
   ArgumentError,
   domainArg,
@@ -28,7 +29,7 @@ export interface SmtpBundle {
   implicitTlsPort: number;
   /** SMTP username: the IAM access key id. */
   username: string;
-  /** SMTP password: the access key's SES SMTP (SigV4) password for `region`. */
+  /** SMTP password: derived from the access key's secret for `region` (SES SMTP password v4). */
   password: string;
   /** The SES region the password is valid for. */
   region: string;
@@ -44,17 +45,11 @@ export interface SmtpCredentialsArgs {
   /** ARN of the configuration set mail goes through (SES checks both). */
   configurationSetArn: pulumi.Input<string>;
   /**
-   * The SES region. When given, the access key is created by an AWS provider for that region,
-   * so its SMTP password is valid there, and the secret lives there. Default: the region of the
-   * AWS provider in effect (which then creates the key).
+   * The SES region: the SMTP endpoint, the region the password is derived for, and where the
+   * secret lives. MailDomain passes the region SesSender resolved. Default: the region of the AWS
+   * provider in effect.
    */
-  region?: string;
-  /**
-   * An AWS provider, configured for the SES region, to create the access key with. Default: a
-   * provider for `region` that this component creates (credentials from the environment, like the
-   * default provider), or the provider in effect when `region` is not set.
-   */
-  accessKeyProvider?: aws.Provider;
+  region?: pulumi.Input<string>;
   /** From addresses the user may send as (`ses:FromAddress`, exact, no wildcards). Default: any address of the identity. */
   allowedFromAddresses?: string[];
   /**
@@ -77,7 +72,7 @@ export interface SmtpCredentialsArgs {
 
 export interface NormalizedSmtpCredentialsArgs {
   domain: string;
-  region?: string;
+  region?: pulumi.Input<string>;
   allowedFromAddresses?: string[];
   credentialsVersion: number;
   retainPreviousCredentials: boolean;
@@ -92,7 +87,8 @@ export function validateSmtpCredentialsArgs(
   args: SmtpCredentialsArgs,
 ): NormalizedSmtpCredentialsArgs {
   const domain = domainArg("domain", args.domain);
-  const region = regionArg("region", args.region);
+  // An Output (such as SesSender's region) is checked where it was resolved.
+  const region = typeof args.region === "string" ? regionArg("region", args.region) : args.region;
 
   let allowedFromAddresses: string[] | undefined;
   if (args.allowedFromAddresses !== undefined) {
@@ -189,9 +185,9 @@ export function sendPolicyDocument(
 
 /**
  * SMTP credentials for SES on port 587 (STARTTLS) or 465 (implicit TLS): an IAM user allowed
- * only `ses:SendRawEmail` on one identity and configuration set, an access key made in the SES
- * region (its `sesSmtpPasswordV4` is the SMTP password), and a Secrets Manager secret holding the
- * whole connection bundle.
+ * only `ses:SendRawEmail` on one identity and configuration set, an access key (IAM is global: the
+ * provider in effect makes it, in the user's account) whose secret gives the SMTP password for the
+ * SES region, and a Secrets Manager secret holding the whole connection bundle.
  *
  * Rotation: bump `credentialsVersion`. The access key's logical name carries the version, so the
  * new key is created and the secret updated before the old key is deleted (an IAM user holds at
@@ -229,14 +225,11 @@ export class SmtpCredentials extends pulumi.ComponentResource {
       parent,
     );
 
-    // sesSmtpPasswordV4 is derived for the region of the provider that creates the key.
-    let keyProvider = args.accessKeyProvider;
-    if (keyProvider === undefined && a.region !== undefined) {
-      keyProvider = new aws.Provider(`${name}-ses-region`, { region: a.region }, parent);
-    }
+    // IAM is global: the key is made by the provider in effect, in the same account as the user.
+    // Its sesSmtpPasswordV4 would be for that provider's region, so the password for the SES
+    // region is derived from the secret key here instead.
     const keyOptions: pulumi.CustomResourceOptions = {
       parent: this,
-      ...(keyProvider ? { provider: keyProvider } : {}),
       deleteBeforeReplace: false,
       additionalSecretOutputs: ["secret", "sesSmtpPasswordV4"],
     };
@@ -250,26 +243,19 @@ export class SmtpCredentials extends pulumi.ComponentResource {
     const key = keys[keys.length - 1];
 
     this.region =
-      a.region !== undefined
-        ? pulumi.output(a.region)
-        : aws.getRegionOutput(
-            {},
-            { parent: this, ...(keyProvider ? { provider: keyProvider } : {}) },
-          ).region;
+      a.region !== undefined ? pulumi.output(a.region) : aws.getRegionOutput({}, parent).region;
     const region = this.region;
     this.bundle = pulumi.secret(
-      pulumi
-        .all([key.id, key.sesSmtpPasswordV4, region])
-        .apply(([username, password, r]): SmtpBundle => ({
-          host: smtpHost(r),
-          port: SMTP_STARTTLS_PORT,
-          startTls: true,
-          implicitTlsPort: SMTP_IMPLICIT_TLS_PORT,
-          username,
-          password,
-          region: r,
-          credentialsVersion: a.credentialsVersion,
-        })),
+      pulumi.all([key.id, key.secret, region]).apply(([username, secretKey, r]): SmtpBundle => ({
+        host: smtpHost(r),
+        port: SMTP_STARTTLS_PORT,
+        startTls: true,
+        implicitTlsPort: SMTP_IMPLICIT_TLS_PORT,
+        username,
+        password: sesSmtpPasswordV4(secretKey, r),
+        region: r,
+        credentialsVersion: a.credentialsVersion,
+      })),
     );
 
     const secret = new aws.secretsmanager.Secret(

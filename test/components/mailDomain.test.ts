@@ -52,7 +52,6 @@ describe("MailDomain", () => {
       [
         "aws:iam/user:User mail-smtp-user",
         "aws:iam/userPolicy:UserPolicy mail-smtp-send",
-        "pulumi:providers:aws mail-smtp-ses-region",
         "aws:iam/accessKey:AccessKey mail-smtp-key-v1",
         "aws:secretsmanager/secret:Secret mail-smtp-secret",
         "aws:secretsmanager/secretVersion:SecretVersion mail-smtp-secret-value",
@@ -69,7 +68,7 @@ describe("MailDomain", () => {
       ].sort(),
     );
     // Every resource is accounted for by the lists above.
-    expect(sim.resources).toHaveLength(1 + 3 + 9 + 6 + 6);
+    expect(sim.resources).toHaveLength(1 + 3 + 9 + 5 + 6);
   });
 
   it("publishes the SES records and DMARC on Cloudflare, none proxied", async () => {
@@ -110,6 +109,14 @@ describe("MailDomain", () => {
       region: "eu-west-1",
       credentialsVersion: 1,
     });
+    // Secret at the source: the component's list, then the one the SDK's AccessKey class appends
+    // (the simulator marks these secret in any case, so secretOutputs alone cannot tell).
+    expect(key.options?.additionalSecretOutputs).toEqual([
+      "secret",
+      "sesSmtpPasswordV4",
+      "secret",
+      "sesSmtpPasswordV4",
+    ]);
     expect(key.secretOutputs.sort()).toEqual(["secret", "sesSmtpPasswordV4"]);
     const version = sim.ofType("aws:secretsmanager/secretVersion:SecretVersion")[0];
     expect(version.secretInputs).toEqual(["secretString"]);
@@ -129,6 +136,27 @@ describe("MailDomain", () => {
       "arn:aws:ses:eu-west-1:123456789012:identity/example.com",
       "arn:aws:ses:eu-west-1:123456789012:configuration-set/example-com-mailguard",
     ]);
+  });
+
+  it("hands SmtpCredentials the SES region SesSender resolved, so host and password follow SES", async () => {
+    const mail = await build("mail", { ...BASE, region: "ap-southeast-2" });
+    expect(sim.ofType("pulumi:providers:aws")).toEqual([]);
+    const key = sim.ofType("aws:iam/accessKey:AccessKey")[0];
+    const smtp = (await resolve(mail.smtp)).value!;
+    expect(smtp.host).toBe("email-smtp.ap-southeast-2.amazonaws.com");
+    expect(smtp.region).toBe("ap-southeast-2");
+    expect(smtp.password).toBe(sesSmtpPasswordV4(key.state.secret as string, "ap-southeast-2"));
+    expect(smtp.password).not.toBe(key.state.sesSmtpPasswordV4);
+    expect(await valueOf(mail.region)).toBe("ap-southeast-2");
+  });
+
+  it("without a region, gives SES and the bundle the provider's region", async () => {
+    const mail = await build("mail", { ...BASE, region: undefined });
+    const key = sim.ofType("aws:iam/accessKey:AccessKey")[0];
+    const smtp = (await resolve(mail.smtp)).value!;
+    expect(smtp.host).toBe("email-smtp.us-east-1.amazonaws.com");
+    expect(smtp.password).toBe(sesSmtpPasswordV4(key.state.secret as string, "us-east-1"));
+    expect(await valueOf(mail.identityArn)).toMatch(/^arn:aws:ses:us-east-1:/);
   });
 
   it("records nothing unknown after a deployment", async () => {

@@ -38,7 +38,7 @@ function only(type: string) {
 }
 
 describe("SmtpCredentials", () => {
-  it("registers exactly a user, its send policy, a provider in the SES region, the access key and the secret", async () => {
+  it("registers exactly a user, its send policy, the access key and the secret, and no provider", async () => {
     const creds = await build("smtp", BASE);
     const component = sim.find(COMPONENT, "smtp")!;
     expect(inventory(sim.resources).sort()).toEqual(
@@ -46,7 +46,6 @@ describe("SmtpCredentials", () => {
         `${COMPONENT} smtp`,
         "aws:iam/user:User smtp-user",
         "aws:iam/userPolicy:UserPolicy smtp-send",
-        "pulumi:providers:aws smtp-ses-region",
         "aws:iam/accessKey:AccessKey smtp-key-v1",
         "aws:secretsmanager/secret:Secret smtp-secret",
         "aws:secretsmanager/secretVersion:SecretVersion smtp-secret-value",
@@ -54,7 +53,7 @@ describe("SmtpCredentials", () => {
     );
     for (const r of sim.resources.filter((x) => x.type !== COMPONENT))
       expect(r.parent).toBe(component.urn);
-    expect(only("pulumi:providers:aws").inputs.region).toBe("eu-west-1");
+    expect(sim.ofType("pulumi:providers:aws")).toEqual([]);
     expect(only("aws:iam/user:User").inputs).toEqual({ path: "/mailguard/" });
     expect(await valueOf(creds.userName)).toBe(only("aws:iam/user:User").state.name);
   });
@@ -87,17 +86,32 @@ describe("SmtpCredentials", () => {
     });
   });
 
-  it("creates the access key with the SES-region provider, create-before-delete, its secrets secret", async () => {
+  it("creates the access key with the provider in effect, its secrets secret at the source", async () => {
     await build("smtp", BASE);
     const key = only("aws:iam/accessKey:AccessKey");
-    const provider = only("pulumi:providers:aws");
-    expect(key.provider?.startsWith(`${provider.urn}::`)).toBe(true);
-    expect(key.region).toBe("eu-west-1");
-    expect(key.options?.deleteBeforeReplace).toBe(false);
-    expect(new Set(key.options?.additionalSecretOutputs)).toEqual(
-      new Set(["secret", "sesSmtpPasswordV4"]),
-    );
+    expect(key.provider).toBeUndefined();
+    expect(key.inputs).toEqual({ user: only("aws:iam/user:User").state.name });
+    // The component's own list, then the one the SDK's AccessKey class appends.
+    expect(key.options?.additionalSecretOutputs).toEqual([
+      "secret",
+      "sesSmtpPasswordV4",
+      "secret",
+      "sesSmtpPasswordV4",
+    ]);
     expect(key.secretOutputs.sort()).toEqual(["secret", "sesSmtpPasswordV4"]);
+  });
+
+  it("derives the password for the SES region when it differs from the provider's, registering no provider", async () => {
+    const creds = await build("smtp", { ...BASE, region: "ap-southeast-2" });
+    expect(sim.ofType("pulumi:providers:aws")).toEqual([]);
+    const key = only("aws:iam/accessKey:AccessKey");
+    const bundle = (await resolve(creds.bundle)).value!;
+    expect(bundle.host).toBe("email-smtp.ap-southeast-2.amazonaws.com");
+    expect(bundle.region).toBe("ap-southeast-2");
+    expect(bundle.password).toBe(sesSmtpPasswordV4(key.state.secret as string, "ap-southeast-2"));
+    // The key's own sesSmtpPasswordV4 is for the provider's region (us-east-1): not usable here.
+    expect(bundle.password).not.toBe(key.state.sesSmtpPasswordV4);
+    expect(only("aws:secretsmanager/secret:Secret").inputs.region).toBe("ap-southeast-2");
   });
 
   it("outputs a secret bundle for port 587 STARTTLS and 465 whose password is valid for the SES region", async () => {
@@ -136,26 +150,20 @@ describe("SmtpCredentials", () => {
     expect(secret.state.arn).toMatch(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:/);
   });
 
-  it("without a region, lets the provider in effect create the key and reports its region", async () => {
+  it("without a region, uses the region of the provider in effect for the host and the password", async () => {
     const usw2 = new aws.Provider("usw2", { region: "us-west-2" });
     const creds = await build("smtp", { ...BASE, region: undefined }, { providers: { aws: usw2 } });
     expect(sim.ofType("pulumi:providers:aws").map((p) => p.name)).toEqual(["usw2"]);
     const key = only("aws:iam/accessKey:AccessKey");
-    expect(key.region).toBe("us-west-2");
+    expect(key.provider?.startsWith(`${sim.find("pulumi:providers:aws", "usw2")!.urn}::`)).toBe(
+      true,
+    );
     const bundle = (await resolve(creds.bundle)).value!;
     expect(bundle.host).toBe("email-smtp.us-west-2.amazonaws.com");
     expect(bundle.password).toBe(sesSmtpPasswordV4(key.state.secret as string, "us-west-2"));
-  });
-
-  it("uses a given access key provider instead of creating one", async () => {
-    const own = new aws.Provider("own", { region: "eu-west-1" });
-    await build("smtp", { ...BASE, accessKeyProvider: own });
-    expect(sim.ofType("pulumi:providers:aws").map((p) => p.name)).toEqual(["own"]);
-    expect(
-      only("aws:iam/accessKey:AccessKey").provider?.startsWith(
-        `${sim.find("pulumi:providers:aws", "own")!.urn}::`,
-      ),
-    ).toBe(true);
+    expect(await valueOf(creds.region)).toBe("us-west-2");
+    const getRegion = sim.calls.filter((c) => c.token === "aws:index/getRegion:getRegion");
+    expect(getRegion.map((c) => c.result.region)).toEqual(["us-west-2"]);
   });
 });
 
