@@ -2,8 +2,10 @@ import * as crypto from "crypto";
 import { buildDkimKeyRecord } from "../../policies/core/dkim";
 import { quoteTxt } from "../../policies/core/txt";
 import { makeRecord, PlannedRecord } from "../../tools/plan/records";
+import { PLAIN, renderVerdict } from "../../tools/plan/render";
 import {
   deliverabilityVerdict,
+  identifierAligned,
   inMemoryResolver,
   SES_SPF_FIXTURE,
   sesFeedbackHost,
@@ -42,6 +44,14 @@ function mailFromRecords(): PlannedRecord[] {
     rec(`mail.${DOMAIN}`, "MX", sesFeedbackHost(REGION), { priority: 10 }),
     rec(`mail.${DOMAIN}`, "TXT", quoteTxt("v=spf1 include:amazonses.com -all")),
   ];
+}
+
+function dmarcWith(tags: string): PlannedRecord {
+  return rec(
+    `_dmarc.${DOMAIN}`,
+    "TXT",
+    quoteTxt(`v=DMARC1; p=reject; ${tags}; rua=mailto:dmarc@example.com`),
+  );
 }
 
 const dmarcReject = rec(
@@ -115,6 +125,65 @@ describe("deliverabilityVerdict", () => {
     expect(v.notes.join(" ")).toMatch(
       /no MX record pointing at feedback-smtp\.eu-west-1\.amazonaws\.com/,
     );
+  });
+
+  it("passes SPF without aligning under aspf=s when MAIL FROM is a subdomain, so DMARC passes by DKIM alone", async () => {
+    const v = await deliverabilityVerdict({
+      domain: DOMAIN,
+      region: REGION,
+      records: [...dkimCnames(), ...mailFromRecords(), dmarcWith("aspf=s")],
+      mailFromDomain: `mail.${DOMAIN}`,
+      dkim: { kind: "easy", tokens: TOKENS },
+    });
+    expect(v.spf).toMatchObject({
+      result: "pass",
+      domain: `mail.${DOMAIN}`,
+      customMailFrom: "verified",
+      aligned: false,
+      alignment: "strict",
+    });
+    expect(v.dkim).toMatchObject({ result: "pass", aligned: true, alignment: "relaxed" });
+    expect(v.dmarc).toMatchObject({ result: "pass", passedBy: ["dkim"], disposition: "deliver" });
+    expect(v.ok).toBe(true);
+    expect(renderVerdict(v, PLAIN).join("\n")).toContain(
+      `SPF    pass for mail.${DOMAIN}; does not align with ${DOMAIN} (aspf=s)`,
+    );
+  });
+
+  it("aligns DKIM under adkim=s when d= is the From domain itself", async () => {
+    const v = await deliverabilityVerdict({
+      domain: DOMAIN,
+      region: REGION,
+      records: [...dkimCnames(), ...mailFromRecords(), dmarcWith("adkim=s")],
+      mailFromDomain: `mail.${DOMAIN}`,
+      dkim: { kind: "easy", tokens: TOKENS },
+    });
+    expect(v.dkim).toMatchObject({
+      result: "pass",
+      signingDomain: DOMAIN,
+      aligned: true,
+      alignment: "strict",
+    });
+    expect(v.spf).toMatchObject({ aligned: true, alignment: "relaxed" });
+    expect(v.dmarc.passedBy.sort()).toEqual(["dkim", "spf"]);
+    expect(renderVerdict(v, PLAIN).join("\n")).toMatch(/DKIM .*; aligned \(adkim=s\) \[/);
+  });
+
+  it("fails DMARC under aspf=s when DKIM fails, though SPF passes for the MAIL FROM subdomain", async () => {
+    const v = await deliverabilityVerdict({
+      domain: DOMAIN,
+      region: REGION,
+      records: [...dkimCnames(true), ...mailFromRecords(), dmarcWith("aspf=s")],
+      mailFromDomain: `mail.${DOMAIN}`,
+      dkim: { kind: "easy", tokens: TOKENS },
+    });
+    expect(v.spf).toMatchObject({ result: "pass", aligned: false, alignment: "strict" });
+    expect(v.dkim.aligned).toBe(false);
+    expect(v.dmarc).toMatchObject({ result: "fail", passedBy: [], disposition: "reject" });
+    expect(v.ok).toBe(false);
+    expect(v.authenticationResults).toMatch(/\bdmarc=fail\b/);
+    expect(v.authenticationResults).not.toMatch(/\bdmarc=pass\b/);
+    expect(v.notes.join(" ")).toMatch(/with this record's aspf=s the result is fail/);
   });
 
   it("fails DKIM when the Easy DKIM CNAME is proxied, and DMARC rejects without aligned SPF", async () => {
@@ -240,6 +309,20 @@ describe("deliverabilityVerdict", () => {
     });
     expect(v.dmarc).toMatchObject({ result: "none", disposition: "no policy" });
     expect(v.ok).toBe(false);
+  });
+});
+
+describe("identifierAligned", () => {
+  it.each([
+    ["example.com", "example.com", "strict", true],
+    ["example.com", "EXAMPLE.com.", "strict", true],
+    ["example.com", "mail.example.com", "strict", false],
+    ["example.com", "mail.example.com", "relaxed", true],
+    ["mail.example.co.uk", "bounce.example.co.uk", "relaxed", true],
+    ["example.com", "amazonses.com", "relaxed", false],
+    ["a.github.io", "b.github.io", "relaxed", false],
+  ] as const)("%s and %s in %s mode: %s", (from, domain, mode, expected) => {
+    expect(identifierAligned(from, domain, mode)).toBe(expected);
   });
 });
 

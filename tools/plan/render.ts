@@ -180,8 +180,8 @@ export function renderVerdict(v: DeliverabilityVerdict, style: Style): string[] 
         : "no DKIM";
   const lines = [
     `  Mail from ${v.from} sent by SES (${v.clientIp}), envelope ${v.spf.envelopeFrom}`,
-    `  ${mark(spfOk)} SPF    ${v.spf.result} for ${v.spf.domain}; ${v.spf.aligned ? "aligned" : "does not align"} with ${v.domain}`,
-    `  ${mark(dkimOk)} DKIM   ${v.dkim.result}${v.dkim.signingDomain ? ` d=${v.dkim.signingDomain} s=${v.dkim.selector ?? ""}` : ""}${v.dkim.keyBits ? ` (${v.dkim.keyBits}-bit)` : ""}; ${v.dkim.aligned ? "aligned" : "not aligned"} [${dkimMode}]`,
+    `  ${mark(spfOk)} SPF    ${v.spf.result} for ${v.spf.domain}; ${v.spf.aligned ? "aligned" : "does not align"} with ${v.domain}${v.spf.alignment === "strict" ? " (aspf=s)" : ""}`,
+    `  ${mark(dkimOk)} DKIM   ${v.dkim.result}${v.dkim.signingDomain ? ` d=${v.dkim.signingDomain} s=${v.dkim.selector ?? ""}` : ""}${v.dkim.keyBits ? ` (${v.dkim.keyBits}-bit)` : ""}; ${v.dkim.aligned ? "aligned" : "not aligned"}${v.dkim.alignment === "strict" ? " (adkim=s)" : ""} [${dkimMode}]`,
     `  ${mark(dmarcOk)} DMARC  ${v.dmarc.result}${v.dmarc.passedBy.length > 0 ? ` by ${v.dmarc.passedBy.join(" and ")}` : ""}${v.dmarc.policy ? `, p=${v.dmarc.policy}` : ""}; disposition: ${v.dmarc.disposition}`,
   ];
   for (const n of v.notes) lines.push(`    note: ${n}`);

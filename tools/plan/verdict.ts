@@ -15,7 +15,7 @@
  */
 import * as crypto from "crypto";
 import { authenticate, dkimSign } from "mailauth";
-import { getDomain } from "tldts";
+import { organizationalDomain } from "../../policies/core/dmarc";
 import { splitTxt } from "../../policies/core/txt";
 import type { PlannedRecord } from "./records";
 
@@ -35,6 +35,9 @@ export const SES_DEFAULT_MAIL_FROM = "amazonses.com";
 export const RECEIVER = "mx.receiver.invalid";
 /** Cloudflare answers a proxied name with its own edge addresses; one stands in for them here. */
 export const CLOUDFLARE_EDGE_IP = "104.16.0.1";
+
+/** DMARC identifier alignment mode (RFC 7489 3.1): `adkim` / `aspf`. */
+export type AlignmentMode = "relaxed" | "strict";
 
 export type DkimPlan =
   | { kind: "easy"; tokens: string[] }
@@ -62,8 +65,10 @@ export interface SpfVerdict {
   envelopeFrom: string;
   /** The domain SPF was checked for. */
   domain: string;
-  /** Whether that domain aligns (relaxed) with the From domain. */
+  /** Whether SPF passed for that domain and it aligns with the From domain under `alignment`. */
   aligned: boolean;
+  /** The DMARC record's aspf mode; relaxed (the default) when there is no record. */
+  alignment: AlignmentMode;
   /** Whether SES would use the custom MAIL FROM: its MX points at SES's feedback endpoint. */
   customMailFrom: "verified" | "mx-missing" | "not-configured";
   record?: string;
@@ -75,7 +80,10 @@ export interface DkimVerdict {
   result: string;
   signingDomain?: string;
   selector?: string;
+  /** Whether DKIM passed and `d=` aligns with the From domain under `alignment`. */
   aligned: boolean;
+  /** The DMARC record's adkim mode; relaxed (the default) when there is no record. */
+  alignment: AlignmentMode;
   keyBits?: number;
   comment?: string;
   /** Every signing key tried (the three Easy DKIM tokens, or the BYODKIM selector) and its result. */
@@ -181,9 +189,20 @@ export function sesFeedbackHost(region: string): string {
   return `feedback-smtp.${region}.amazonaws.com`;
 }
 
-/** Organizational domain by the public suffix list, as mailauth computes it for alignment. */
-function orgOf(domain: string): string {
-  return getDomain(domain) ?? domain;
+/**
+ * DMARC identifier alignment (RFC 7489 3.1.1, 3.1.2): strict needs the very same domain, relaxed
+ * the same organizational domain. mailauth 4.13.3 reads adkim/aspf but then aligns on
+ * organizational domains in both modes, so the verdict takes the modes from mailauth's result and
+ * applies them here.
+ */
+export function identifierAligned(
+  fromDomain: string,
+  domain: string,
+  mode: AlignmentMode,
+): boolean {
+  const norm = (d: string) => d.toLowerCase().replace(/\.$/, "");
+  if (mode === "strict") return norm(fromDomain) === norm(domain);
+  return organizationalDomain(fromDomain) === organizationalDomain(domain);
 }
 
 function sampleMessage(domain: string, now: Date): string {
@@ -339,6 +358,12 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
     }
   }
 
+  // Alignment modes from the DMARC record as mailauth parsed it; relaxed, the default, without one.
+  const d = result.dmarc;
+  const hasRecord = d !== false && d.alignment !== undefined;
+  const spfMode: AlignmentMode = hasRecord && d.alignment.spf.strict ? "strict" : "relaxed";
+  const dkimMode: AlignmentMode = hasRecord && d.alignment.dkim.strict ? "strict" : "relaxed";
+
   const spfResult = result.spf;
   const spfDomain = spfResult ? spfResult.domain : envelopeDomain;
   const spfPass = spfResult !== false && spfResult.status.result === "pass";
@@ -346,14 +371,15 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
     result: spfResult ? spfResult.status.result : "none",
     envelopeFrom,
     domain: spfDomain,
-    aligned: spfPass && orgOf(spfDomain) === orgOf(domain),
+    aligned: spfPass && identifierAligned(domain, spfDomain, spfMode),
+    alignment: spfMode,
     customMailFrom,
     record: spfResult ? spfResult.rr : undefined,
     comment: spfResult ? spfResult.status.comment : undefined,
   };
 
   const dkimRow = worst.row;
-  const dkimPass = dkimRow?.status.result === "pass";
+  const dkimPass = signError === undefined && dkimRow?.status.result === "pass";
   const row = dkimRow as (typeof dkimRow & { modulusLength?: number }) | undefined;
   const dkim: DkimVerdict = {
     mode,
@@ -363,17 +389,37 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
     aligned:
       dkimPass &&
       dkimRow?.signingDomain !== undefined &&
-      orgOf(dkimRow.signingDomain) === orgOf(domain),
+      identifierAligned(domain, dkimRow.signingDomain, dkimMode),
+    alignment: dkimMode,
     keyBits: row?.modulusLength,
     comment: signError ?? dkimRow?.status.comment,
     keys,
   };
 
-  const d = result.dmarc;
-  const dmarcResult = d ? d.status.result : "none";
+  // With a record, DMARC passes when an aligned mechanism passes; without one (none, temperror)
+  // mailauth's status stands.
   const passedBy: DmarcVerdict["passedBy"] = [];
-  if (d && d.alignment?.spf?.result) passedBy.push("spf");
-  if (d && d.alignment?.dkim?.result) passedBy.push("dkim");
+  if (spf.aligned) passedBy.push("spf");
+  if (dkim.aligned) passedBy.push("dkim");
+  const reported = d ? d.status.result : "none";
+  const dmarcResult = hasRecord ? (passedBy.length > 0 ? "pass" : "fail") : reported;
+  let authenticationResults =
+    /Authentication-Results:[\s\S]*$/.exec(result.headers)?.[0].trim() ?? "";
+  if (dmarcResult !== reported) {
+    const strictTags = [
+      dkimMode === "strict" ? "adkim=s" : [],
+      spfMode === "strict" ? "aspf=s" : [],
+    ];
+    notes.push(
+      `mailauth reports dmarc=${reported}, but it aligns on organizational domains even in strict ` +
+        `mode; with this record's ${strictTags.flat().join(" and ")} the result is ${dmarcResult} ` +
+        "(RFC 7489 3.1), and the Authentication-Results header says so.",
+    );
+    authenticationResults = authenticationResults.replace(
+      new RegExp(`\\bdmarc=${reported}\\b`),
+      `dmarc=${dmarcResult}`,
+    );
+  }
   const dmarc: DmarcVerdict = {
     result: dmarcResult,
     policy: d ? d.policy : undefined,
@@ -388,7 +434,6 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
     );
   }
 
-  const ar = /Authentication-Results:[\s\S]*$/.exec(result.headers)?.[0].trim() ?? "";
   return {
     domain,
     from: `noreply@${domain}`,
@@ -399,6 +444,6 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
     ok: dmarc.result === "pass" && (dmarc.policy === "quarantine" || dmarc.policy === "reject"),
     fixtures,
     notes,
-    authenticationResults: ar,
+    authenticationResults,
   };
 }
