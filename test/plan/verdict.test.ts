@@ -127,6 +127,32 @@ describe("deliverabilityVerdict", () => {
     );
   });
 
+  it("falls back to SES's envelope domain when the MAIL FROM MX points at another region's feedback host", async () => {
+    const v = await deliverabilityVerdict({
+      domain: DOMAIN,
+      region: REGION,
+      records: [
+        ...dkimCnames(),
+        rec(`mail.${DOMAIN}`, "MX", sesFeedbackHost("us-east-1"), { priority: 10 }),
+        mailFromRecords()[1],
+        dmarcReject,
+      ],
+      mailFromDomain: `mail.${DOMAIN}`,
+      dkim: { kind: "easy", tokens: TOKENS },
+    });
+    expect(v.spf).toMatchObject({
+      customMailFrom: "mx-missing",
+      domain: "amazonses.com",
+      envelopeFrom: expect.stringMatching(/@amazonses\.com$/),
+      result: "pass",
+      aligned: false,
+    });
+    expect(v.notes.join(" ")).toContain(
+      `MAIL FROM mail.${DOMAIN} has no MX record pointing at feedback-smtp.eu-west-1.amazonaws.com`,
+    );
+    expect(v.dmarc).toMatchObject({ result: "pass", passedBy: ["dkim"] });
+  });
+
   it("passes SPF without aligning under aspf=s when MAIL FROM is a subdomain, so DMARC passes by DKIM alone", async () => {
     const v = await deliverabilityVerdict({
       domain: DOMAIN,
