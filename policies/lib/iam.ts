@@ -28,6 +28,47 @@ function patternOf(action: string): RegExp {
   return new RegExp(`^${body}$`, "i");
 }
 
+/** Probe identity ARNs, one per partition, for wildcards that span the fields of an ARN. */
+const PROBE_IDENTITY_ARNS = ["aws", "aws-cn", "aws-us-gov"].map(
+  (partition) => `arn:${partition}:ses:us-east-1:111122223333:identity/probe.example`,
+);
+
+/**
+ * Why a resource ARN on an SES send statement covers more than the identities it names, or
+ * undefined when it names them. An ARN is wide when a wildcard (`*`, `?`) sits in its service,
+ * region or account field, in the identity name (or the resource type before it), or spans fields
+ * (`arn:aws:ses:*`, `*`): each lets the principal send as identities nobody listed.
+ */
+export function wideResourceReason(resource: string): string | undefined {
+  if (!/[*?]/.test(resource)) {
+    return undefined;
+  }
+  const m = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/.exec(resource);
+  if (m === null) {
+    const re = patternOf(resource);
+    return PROBE_IDENTITY_ARNS.some((arn) => re.test(arn)) ? "across the ARN's fields" : undefined;
+  }
+  const [, , service, region, account, rest] = m;
+  if (/[*?]/.test(service) && patternOf(service).test("ses")) {
+    return "in the service field";
+  }
+  if (/[*?]/.test(region)) {
+    return "in the region field";
+  }
+  if (/[*?]/.test(account)) {
+    return "in the account field";
+  }
+  const wildcardAt = rest.search(/[*?]/);
+  if (wildcardAt < 0) {
+    return undefined;
+  }
+  const literal = rest.slice(0, wildcardAt).toLowerCase();
+  if ("identity/".startsWith(literal) || literal.startsWith("identity/")) {
+    return "in the identity name";
+  }
+  return undefined;
+}
+
 export interface StatementProblem {
   /** `Statement[1]` or `Statement` for a single statement object. */
   where: string;
@@ -59,7 +100,8 @@ export function documentOf(doc: unknown): Record<string, unknown> | "unknown" | 
 
 /**
  * Judges a policy document: every Allow statement that grants an SES send action must grant only
- * `allowedActions`, by name (no wildcard, no NotAction), on named resources (no `*`, no NotResource).
+ * `allowedActions`, by name (no wildcard, no NotAction), on named resources (no `*`, no wildcard
+ * ARN that matches other identities, see {@link wideResourceReason}, no NotResource).
  */
 export function judgePolicyDocument(
   document: Record<string, unknown>,
@@ -141,11 +183,19 @@ export function judgePolicyDocument(
       return;
     }
     const resources = list(rawResources);
-    if (resources.includes("*")) {
-      problems.push({
-        where,
-        problem: 'grants SES send actions on Resource "*", i.e. as every identity',
-      });
+    const wideResources = resources.filter(
+      (r): r is string => typeof r === "string" && wideResourceReason(r) !== undefined,
+    );
+    if (wideResources.length > 0) {
+      for (const r of wideResources) {
+        problems.push({
+          where,
+          problem:
+            r === "*"
+              ? 'grants SES send actions on Resource "*", i.e. as every identity'
+              : `grants SES send actions on Resource "${r}", whose wildcard ${wideResourceReason(r)} matches identities beyond the named ones`,
+        });
+      }
     } else {
       const idx = resources.findIndex(isUnknown);
       if (idx >= 0 && problems.length === 0) {

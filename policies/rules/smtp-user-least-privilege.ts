@@ -95,7 +95,8 @@ function managedArnsOf(type: string, props: PlainProps): { field: string; arn: u
 /**
  * IAM policies (standalone, inline on users, groups and roles, aws and aws-native) that grant SES
  * send actions grant only `ses:SendRawEmail` / `ses:SendEmail`, by name, on named resources; no
- * `ses:*`, `ses:Send*`, `*` or Resource `*`, and no AWS managed policy that grants them so.
+ * `ses:*`, `ses:Send*`, `*`, no Resource `*` or wildcard ARN such as `arn:aws:ses:*:*:identity/*`,
+ * and no AWS managed policy that grants them so.
  */
 export const smtpUserLeastPrivilege: ResourceValidationPolicy = {
   name: "smtp-user-least-privilege",

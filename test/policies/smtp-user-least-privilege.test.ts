@@ -1,3 +1,4 @@
+import { wideResourceReason } from "../../policies/lib/iam";
 import { smtpUserLeastPrivilege } from "../../policies/rules/smtp-user-least-privilege";
 import { UNKNOWN, runResource } from "../helpers/policy-support";
 
@@ -99,6 +100,34 @@ describe("smtp-user-least-privilege", () => {
       },
       /Resource "\*"/,
     ],
+    ...(
+      [
+        ["arn:aws:ses:*:*:identity/*", /wildcard in the region field/],
+        ["arn:aws:ses:*", /wildcard across the ARN's fields/],
+        ["arn:aws:ses:us-east-1:123456789012:identity/*", /wildcard in the identity name/],
+        ["arn:aws:ses:us-east-1:*:identity/example.com", /wildcard in the account field/],
+      ] as const
+    ).map(
+      ([arn, reason]): [
+        string,
+        { type: string; name: string; props: Record<string, unknown> },
+        RegExp,
+      ] => [
+        `the wildcard Resource ${arn}`,
+        {
+          type: POLICY,
+          name: "p",
+          props: {
+            policy: JSON.stringify(
+              doc({ Effect: "Allow", Action: "ses:SendRawEmail", Resource: [SET_ARN, arn] }),
+            ),
+          },
+        },
+        new RegExp(
+          `Statement\\[0\\] grants SES send actions on Resource "${arn.replace(/[*]/g, "\\*")}", whose ${reason.source} matches identities beyond the named ones`,
+        ),
+      ],
+    ),
     [
       "a send action beyond the allowed ones",
       {
@@ -170,10 +199,35 @@ describe("smtp-user-least-privilege", () => {
   ];
   it.each(violating)("reports %s", async (_label, r, pattern) => {
     const out = await runResource(smtpUserLeastPrivilege, r);
-    expect(out.violations.length).toBeGreaterThan(0);
-    expect(out.violations.join("\n")).toMatch(pattern);
-    expect(out.violations[0]).toContain(`${r.type} "${r.name}"`);
-    expect(out.violations[0]).toMatch(/Fix: grant only ses:SendRawEmail .* 587/);
+    expect(out.violations[0]).toMatch(pattern);
+    for (const v of out.violations) {
+      expect(v).toContain(`${r.type} "${r.name}"`);
+      expect(v).toMatch(/Fix: grant only ses:SendRawEmail .* 587/);
+    }
+  });
+
+  it("says which field makes a resource ARN wide, and passes named identities and configuration sets", () => {
+    const table: [string, string | undefined][] = [
+      ["*", "across the ARN's fields"],
+      ["arn:*", "across the ARN's fields"],
+      ["arn:aws:ses:*", "across the ARN's fields"],
+      ["arn:aws-cn:ses:*", "across the ARN's fields"],
+      ["arn:aws:s*:us-east-1:123456789012:identity/example.com", "in the service field"],
+      ["arn:aws:ses:us-*:123456789012:identity/example.com", "in the region field"],
+      ["arn:aws:ses:us-east-?:123456789012:identity/example.com", "in the region field"],
+      ["arn:aws:ses:us-east-1:*:identity/example.com", "in the account field"],
+      ["arn:aws:ses:us-east-1:123456789012:*", "in the identity name"],
+      ["arn:aws:ses:us-east-1:123456789012:identity/*", "in the identity name"],
+      ["arn:aws:ses:us-east-1:123456789012:identity/*.example.com", "in the identity name"],
+      [IDENTITY_ARN, undefined],
+      [SET_ARN, undefined],
+      ["arn:aws:ses:us-east-1:123456789012:configuration-set/*", undefined],
+      ["arn:aws:s3:*", undefined],
+      ["arn:aws:s3:::bucket/*", undefined],
+    ];
+    for (const [arn, reason] of table) {
+      expect([arn, wideResourceReason(arn)]).toEqual([arn, reason]);
+    }
   });
 
   it("accepts other allowed actions when configured", async () => {
