@@ -141,6 +141,48 @@ describe("ses-tls-required", () => {
       expect(out.urns[0]).toBe(urnOf(V2_ID, "id"));
     });
 
+    const address = (email: string, configurationSetName?: string) => ({
+      type: V2_ID,
+      name: "ops",
+      props: {
+        emailIdentity: email,
+        ...(configurationSetName === undefined ? {} : { configurationSetName }),
+      },
+    });
+
+    it("passes an address identity without its own set when its domain's identity requires TLS", async () => {
+      const out = await runStack(sesTlsRequired, [
+        v2Set("tls", "REQUIRE"),
+        identity("tls"),
+        address("ops@Example.com"),
+      ]);
+      expect(out.violations).toEqual([]);
+    });
+
+    it("reports an address identity without its own set when its domain's identity does not pass or is absent", async () => {
+      for (const resources of [
+        [v2Set("tls", "REQUIRE"), identity(), address("ops@example.com")],
+        [v2Set("tls", "REQUIRE"), identity("tls"), address("ops@other.example")],
+      ]) {
+        const out = await runStack(sesTlsRequired, resources);
+        const own = out.violations.filter((v) => v.includes(`${V2_ID} "ops"`));
+        expect(own).toHaveLength(1);
+        expect(own[0]).toMatch(/has no default configuration set/);
+      }
+    });
+
+    it("reports an address identity whose own default set does not require TLS, whatever its domain uses", async () => {
+      const out = await runStack(sesTlsRequired, [
+        v2Set("tls", "REQUIRE"),
+        v2Set("plain", "OPTIONAL"),
+        identity("tls"),
+        address("ops@example.com", "plain"),
+      ]);
+      expect(out.violations).toHaveLength(1);
+      expect(out.violations[0]).toContain(`${V2_ID} "ops"`);
+      expect(out.violations[0]).toMatch(/"plain" does not require TLS/);
+    });
+
     it("accepts a set managed elsewhere when configured", async () => {
       const out = await runStack(sesTlsRequired, [identity("shared-tls")], {
         externalConfigurationSets: ["shared-tls"],
