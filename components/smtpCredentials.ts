@@ -53,13 +53,14 @@ export interface SmtpCredentialsArgs {
   /** From addresses the user may send as (`ses:FromAddress`, exact, no wildcards). Default: any address of the identity. */
   allowedFromAddresses?: string[];
   /**
-   * Version of the access key; bump it by one to rotate. The new key is created before the old
-   * one is deleted. Default 1.
+   * Version of the access key; bump it by one to rotate. The new key (in the slot the old one does
+   * not use) is created before the old one is deleted. Default 1.
    */
   credentialsVersion?: number;
   /**
    * Keep the key of `credentialsVersion - 1` too, for a rotation in two deployments: bump the
-   * version with this on, let applications pick up the new secret, then turn it off. Default false.
+   * version with this on, let applications pick up the new secret, then turn it off (or bump
+   * again, which replaces the oldest key). Default false.
    */
   retainPreviousCredentials?: boolean;
   /** KMS key (id, ARN or alias) encrypting the Secrets Manager secret. Default: `aws/secretsmanager`. */
@@ -183,15 +184,34 @@ export function sendPolicyDocument(
   );
 }
 
+/** Where the access key of one credentials version lives. */
+export interface AccessKeySlot {
+  /** `a` for odd versions, `b` for even ones: the key's logical name is `<name>-key-<slot>`. */
+  slot: "a" | "b";
+  version: number;
+}
+
+/**
+ * The access keys SmtpCredentials registers, current version last: the key of version N lives in
+ * slot `a` (N odd) or `b` (N even); with `retainPrevious` the key of N - 1 stays in the other
+ * slot. Two slots, so IAM's limit of two keys per user holds whatever the sequence of versions.
+ */
+export function accessKeySlots(version: number, retainPrevious: boolean): AccessKeySlot[] {
+  const slot = (v: number): AccessKeySlot => ({ slot: v % 2 === 1 ? "a" : "b", version: v });
+  return retainPrevious && version > 1 ? [slot(version - 1), slot(version)] : [slot(version)];
+}
+
 /**
  * SMTP credentials for SES on port 587 (STARTTLS) or 465 (implicit TLS): an IAM user allowed
  * only `ses:SendRawEmail` on one identity and configuration set, an access key (IAM is global: the
  * provider in effect makes it, in the user's account) whose secret gives the SMTP password for the
  * SES region, and a Secrets Manager secret holding the whole connection bundle.
  *
- * Rotation: bump `credentialsVersion`. The access key's logical name carries the version, so the
- * new key is created and the secret updated before the old key is deleted (an IAM user holds at
- * most two keys). With `retainPreviousCredentials` the old key survives until the next deployment.
+ * Rotation: bump `credentialsVersion` by one. Keys live in two slots ({@link accessKeySlots}):
+ * the new version's key is created in the other slot and the secret updated before the old slot's
+ * key is deleted at the end of the update. With `retainPreviousCredentials` the previous key stays
+ * in its slot; the next bump then replaces it (deleted first), so the user never holds more than
+ * the two keys IAM allows.
  */
 export class SmtpCredentials extends pulumi.ComponentResource {
   /** The connection bundle (secret). */
@@ -228,17 +248,22 @@ export class SmtpCredentials extends pulumi.ComponentResource {
     // IAM is global: the key is made by the provider in effect, in the same account as the user.
     // Its sesSmtpPasswordV4 would be for that provider's region, so the password for the SES
     // region is derived from the secret key here instead.
-    const keyOptions: pulumi.CustomResourceOptions = {
-      parent: this,
-      deleteBeforeReplace: false,
-      additionalSecretOutputs: ["secret", "sesSmtpPasswordV4"],
-    };
-    const versions =
-      a.retainPreviousCredentials && a.credentialsVersion > 1
-        ? [a.credentialsVersion - 1, a.credentialsVersion]
-        : [a.credentialsVersion];
-    const keys = versions.map(
-      (v) => new aws.iam.AccessKey(`${name}-key-v${v}`, { user: user.name }, keyOptions),
+    const keys = accessKeySlots(a.credentialsVersion, a.retainPreviousCredentials).map(
+      ({ slot, version }) =>
+        new aws.iam.AccessKey(
+          `${name}-key-${slot}`,
+          { user: user.name },
+          {
+            parent: this,
+            additionalSecretOutputs: ["secret", "sesSmtpPasswordV4"],
+            // A new version in this slot replaces the slot's key (of version - 2): delete it
+            // first, so the user never holds more than two keys.
+            replacementTrigger: version,
+            deleteBeforeReplace: true,
+            // Stacks made before the slots named the key after its version.
+            aliases: [{ name: `${name}-key-v${version}` }],
+          },
+        ),
     );
     const key = keys[keys.length - 1];
 

@@ -40,6 +40,13 @@ export interface RecordedOptions {
   protect?: boolean;
   retainOnDelete?: boolean;
   dependsOn: string[];
+  /** The `replacementTrigger` value, as plain data; undefined when not set. */
+  replacementTrigger?: unknown;
+  /**
+   * Aliases: a URN, or the spec fields that were set (`name`, `type`, `stack`, `project`,
+   * `parentUrn`, `noParent`).
+   */
+  aliases: (string | Record<string, unknown>)[];
 }
 
 export interface RecordedResource {
@@ -85,6 +92,37 @@ interface RegisterRequestLike {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getDependenciesList(): string[];
+  hasReplacementTrigger(): boolean;
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
+  getAliasesList(): AliasLike[];
+}
+interface AliasLike {
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
+}
+
+/** An alias as plain data: its URN, or the spec fields that were set. */
+function plainAlias(alias: AliasLike): string | Record<string, unknown> {
+  const spec = alias.getSpec();
+  if (spec === undefined) return alias.getUrn();
+  const fields: Record<string, unknown> = {
+    name: spec.getName(),
+    type: spec.getType(),
+    stack: spec.getStack(),
+    project: spec.getProject(),
+    parentUrn: spec.getParenturn(),
+    noParent: spec.getNoparent(),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== "" && v !== false));
 }
 interface MonitorLike {
   registerResource(req: RegisterRequestLike, callback: unknown): unknown;
@@ -416,6 +454,10 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
           protect: req.getProtect(),
           retainOnDelete: req.getRetainondelete(),
           dependsOn: req.getDependenciesList(),
+          replacementTrigger: req.hasReplacementTrigger()
+            ? req.getReplacementTrigger()?.toJavaScript()
+            : undefined,
+          aliases: req.getAliasesList().map(plainAlias),
         },
       };
       try {

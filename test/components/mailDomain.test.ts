@@ -52,7 +52,7 @@ describe("MailDomain", () => {
       [
         "aws:iam/user:User mail-smtp-user",
         "aws:iam/userPolicy:UserPolicy mail-smtp-send",
-        "aws:iam/accessKey:AccessKey mail-smtp-key-v1",
+        "aws:iam/accessKey:AccessKey mail-smtp-key-a",
         "aws:secretsmanager/secret:Secret mail-smtp-secret",
         "aws:secretsmanager/secretVersion:SecretVersion mail-smtp-secret-value",
       ].sort(),

@@ -46,7 +46,7 @@ describe("SmtpCredentials", () => {
         `${COMPONENT} smtp`,
         "aws:iam/user:User smtp-user",
         "aws:iam/userPolicy:UserPolicy smtp-send",
-        "aws:iam/accessKey:AccessKey smtp-key-v1",
+        "aws:iam/accessKey:AccessKey smtp-key-a",
         "aws:secretsmanager/secret:Secret smtp-secret",
         "aws:secretsmanager/secretVersion:SecretVersion smtp-secret-value",
       ].sort(),
@@ -167,37 +167,232 @@ describe("SmtpCredentials", () => {
   });
 });
 
+/** A registered access key as the engine sees it: logical name and the options that drive steps. */
+interface KeyGoal {
+  name: string;
+  trigger: unknown;
+  deleteBeforeReplace: boolean | undefined;
+}
+
+/**
+ * The access keys that exist while Pulumi applies one update, by its ordering: each registered key
+ * in registration order is created (new name), replaced (trigger changed: delete first when
+ * deleteBeforeReplace, else create first and delete the old one at the end) or left alone; keys
+ * no longer registered are deleted at the end. Returns the state after the update and the most
+ * keys that existed at any moment.
+ */
+function applyUpdate(
+  before: Map<string, unknown>,
+  goals: KeyGoal[],
+): { after: Map<string, unknown>; most: number; deletedBeforeEnd: string[] } {
+  const after = new Map(before);
+  let live = before.size;
+  let most = live;
+  let pendingDeletes = 0;
+  const deletedBeforeEnd: string[] = [];
+  for (const goal of goals) {
+    if (!after.has(goal.name)) {
+      live++;
+    } else if (after.get(goal.name) !== goal.trigger) {
+      if (goal.deleteBeforeReplace) {
+        live--;
+        deletedBeforeEnd.push(goal.name);
+        live++;
+      } else {
+        live++;
+        pendingDeletes++;
+      }
+    }
+    most = Math.max(most, live);
+    after.set(goal.name, goal.trigger);
+  }
+  const registered = new Set(goals.map((g) => g.name));
+  for (const name of [...after.keys()]) if (!registered.has(name)) after.delete(name);
+  live -= pendingDeletes;
+  return { after, most, deletedBeforeEnd };
+}
+
+async function keyGoals(version: number, retain: boolean): Promise<KeyGoal[]> {
+  sim.reset();
+  await build("smtp", { ...BASE, credentialsVersion: version, retainPreviousCredentials: retain });
+  return sim.ofType("aws:iam/accessKey:AccessKey").map((k) => ({
+    name: k.name,
+    trigger: k.options?.replacementTrigger,
+    deleteBeforeReplace: k.options?.deleteBeforeReplace,
+  }));
+}
+
 describe("SmtpCredentials rotation", () => {
-  it("bumping credentialsVersion registers a key under a new logical name, so Pulumi creates it before deleting the old one", async () => {
-    await build("smtp", BASE);
-    const v1 = only("aws:iam/accessKey:AccessKey");
-    sim.reset();
-    const creds = await build("smtp", { ...BASE, credentialsVersion: 2 });
-    const v2 = only("aws:iam/accessKey:AccessKey");
-    expect(v1.name).toBe("smtp-key-v1");
-    expect(v2.name).toBe("smtp-key-v2");
-    expect(v2.urn).not.toBe(v1.urn);
-    expect(v2.id).not.toBe(v1.id);
-    expect(v2.options?.deleteBeforeReplace).toBe(false);
-    const bundle = (await resolve(creds.bundle)).value!;
-    expect(bundle.username).toBe(v2.id);
-    expect(bundle.credentialsVersion).toBe(2);
+  it("registers the key of version N in slot a (N odd) or b (N even), replaced by its version, deleted before replaced, aliased to its old name", async () => {
+    const registered = async (version: number, retain: boolean) => {
+      sim.reset();
+      await build("smtp", {
+        ...BASE,
+        credentialsVersion: version,
+        retainPreviousCredentials: retain,
+      });
+      const user = only("aws:iam/user:User");
+      return sim.ofType("aws:iam/accessKey:AccessKey").map((k) => ({
+        name: k.name,
+        inputs: k.inputs,
+        replacementTrigger: k.options?.replacementTrigger,
+        deleteBeforeReplace: k.options?.deleteBeforeReplace,
+        aliases: k.options?.aliases,
+        user: user.state.name,
+      }));
+    };
+    const expected = (slot: string, version: number, user: unknown) => ({
+      name: `smtp-key-${slot}`,
+      inputs: { user },
+      replacementTrigger: version,
+      deleteBeforeReplace: true,
+      aliases: [{ name: `smtp-key-v${version}`, parentUrn: sim.find(COMPONENT, "smtp")!.urn }],
+      user,
+    });
+    const v1 = await registered(1, false);
+    expect(v1).toEqual([expected("a", 1, v1[0].user)]);
+    const v2 = await registered(2, false);
+    expect(v2).toEqual([expected("b", 2, v2[0].user)]);
+    const v1retained = await registered(1, true);
+    expect(v1retained).toEqual([expected("a", 1, v1retained[0].user)]);
+    const v4retained = await registered(4, true);
+    expect(v4retained).toEqual([
+      expected("a", 3, v4retained[0].user),
+      expected("b", 4, v4retained[0].user),
+    ]);
   });
 
-  it("keeps the previous key alongside the new one when retainPreviousCredentials is on (two keys, the IAM maximum)", async () => {
+  it("puts the current version's key in the bundle, the retained one only in IAM", async () => {
     const creds = await build("smtp", {
       ...BASE,
       credentialsVersion: 3,
       retainPreviousCredentials: true,
     });
-    const keys = sim
-      .ofType("aws:iam/accessKey:AccessKey")
-      .map((k) => k.name)
-      .sort();
-    expect(keys).toEqual(["smtp-key-v2", "smtp-key-v3"]);
-    expect((await resolve(creds.bundle)).value!.username).toBe(
-      sim.find("aws:iam/accessKey:AccessKey", "smtp-key-v3")!.id,
-    );
+    expect(
+      sim
+        .ofType("aws:iam/accessKey:AccessKey")
+        .map((k) => k.name)
+        .sort(),
+    ).toEqual(["smtp-key-a", "smtp-key-b"]);
+    const bundle = (await resolve(creds.bundle)).value!;
+    expect(bundle.username).toBe(sim.find("aws:iam/accessKey:AccessKey", "smtp-key-a")!.id);
+    expect(bundle.credentialsVersion).toBe(3);
+  });
+
+  const sequences: [string, [number, boolean][]][] = [
+    [
+      "one-step rotations",
+      [
+        [1, false],
+        [2, false],
+        [3, false],
+        [4, false],
+      ],
+    ],
+    [
+      "two-step rotations",
+      [
+        [1, false],
+        [2, true],
+        [2, false],
+        [3, true],
+        [3, false],
+        [4, true],
+        [4, false],
+      ],
+    ],
+    [
+      "bumps with retain left on",
+      [
+        [1, true],
+        [2, true],
+        [3, true],
+        [4, true],
+        [5, true],
+      ],
+    ],
+    [
+      "retain turned off while bumping",
+      [
+        [1, false],
+        [2, true],
+        [3, false],
+        [4, true],
+        [5, false],
+      ],
+    ],
+    [
+      "skipped and reverted versions",
+      [
+        [1, false],
+        [3, true],
+        [6, true],
+        [5, false],
+        [2, true],
+      ],
+    ],
+  ];
+  it.each(sequences)(
+    "never holds more than two keys through %s",
+    async (_what, steps) => {
+      let state = new Map<string, unknown>();
+      const peaks: { version: number; retain: boolean; most: number }[] = [];
+      for (const [version, retain] of steps) {
+        const goals = await keyGoals(version, retain);
+        const { after, most } = applyUpdate(state, goals);
+        peaks.push({ version, retain, most });
+        expect({ version, retain, keys: after.size }).toEqual({
+          version,
+          retain,
+          keys: retain && version > 1 ? 2 : 1,
+        });
+        state = after;
+      }
+      expect(peaks.filter((p) => p.most > 2)).toEqual([]);
+      expect(Math.max(...peaks.map((p) => p.most))).toBe(2);
+    },
+    30_000,
+  );
+
+  it("keeps the key applications use until the new one exists when bumping by one", async () => {
+    for (const retain of [false, true]) {
+      let state = applyUpdate(new Map(), await keyGoals(1, retain)).after;
+      for (const version of [2, 3, 4, 5]) {
+        const goals = await keyGoals(version, retain);
+        const inUse = `smtp-key-${version % 2 === 0 ? "a" : "b"}`;
+        const { after, deletedBeforeEnd } = applyUpdate(state, goals);
+        expect({ version, retain, deletedBeforeEnd: deletedBeforeEnd.includes(inUse) }).toEqual({
+          version,
+          retain,
+          deletedBeforeEnd: false,
+        });
+        // With retain, the previous key survives the update too.
+        expect({ version, retain, kept: after.has(inUse) }).toEqual({
+          version,
+          retain,
+          kept: retain,
+        });
+        state = after;
+      }
+    }
+  }, 30_000);
+
+  it("counts a third key when the slots are not deleted before replacement (the model can fail)", () => {
+    const before = new Map<string, unknown>([
+      ["smtp-key-a", 1],
+      ["smtp-key-b", 2],
+    ]);
+    const goals = [
+      { name: "smtp-key-b", trigger: 2, deleteBeforeReplace: false },
+      { name: "smtp-key-a", trigger: 3, deleteBeforeReplace: false },
+    ];
+    expect(applyUpdate(before, goals).most).toBe(3);
+    expect(
+      applyUpdate(
+        before,
+        goals.map((g) => ({ ...g, deleteBeforeReplace: true })),
+      ).most,
+    ).toBe(2);
   });
 });
 
