@@ -72,14 +72,28 @@ export function spfAnalysesOf(values: readonly string[]): SpfAnalysis[] {
   return values.filter(isSpfRecord).map(analyzeSpf);
 }
 
+/** What a record-set judge knows about the resources that publish one name. */
+export interface RecordSetGroup {
+  /** `cloudflare` (one value per resource) or `route53` (a whole record set per resource). */
+  provider: DnsRecordView["provider"];
+  /** How many resources publish at the name. */
+  resources: number;
+  /** False when a value of one of them is unknown during preview. */
+  complete: boolean;
+}
+
 /**
- * The stack half of the record-set policies: the TXT records that several resources publish at one
- * name (a resource's own record set is judged by its resource check), judged together by `judge`.
+ * The stack half of the record-set policies: the TXT records that the resources of the stack
+ * publish at one name, judged together by `judge`, which returns set-level findings only (what no
+ * single value shows, such as several records or none at a name); each value is judged by the
+ * resource check. A Cloudflare record holds one value, so every Cloudflare name is judged here,
+ * even one published by a single record; a Route53 resource holds its whole record set, which its
+ * resource check judges, so a Route53 name is judged here only when several resources publish it.
  * One pass over the stack, so the check stays linear in its size.
  */
 export function sharedRecordSetCheck(
   belongs: (fqdn: string, values: readonly string[]) => boolean,
-  judge: (values: string[]) => Finding[],
+  judge: (values: string[], group: RecordSetGroup) => Finding[],
   what: string,
 ): NonNullable<StackValidationPolicy["validateStack"]> {
   return (args, reportViolation) => {
@@ -96,23 +110,34 @@ export function sharedRecordSetCheck(
       }
     }
     for (const [name, group] of byName) {
-      if (group.length < 2) {
+      const first = group[0];
+      if (group.length < 2 && first.view.provider === "route53") {
         continue;
       }
-      const names = group.map((r) => `"${r.item.name}"`).join(", ");
-      const first = group[0];
-      for (const f of judge(group.flatMap((r) => r.view.values))) {
+      const findings = judge(
+        group.flatMap((r) => r.view.values),
+        {
+          provider: first.view.provider,
+          resources: group.length,
+          complete: group.every((r) => !r.view.unknownFields.some(isValueField)),
+        },
+      );
+      const publishers =
+        group.length === 1
+          ? `it is the only resource that publishes ${what} at ${name}.`
+          : `${group.length} resources (${group.map((r) => `"${r.item.name}"`).join(", ")}) publish ${what} at ${name}.`;
+      for (const f of findings) {
         reportViolation(
-          messageFor(
-            first.item.type,
-            first.item.name,
-            `${group.length} resources (${names}) publish ${what} at ${name}. ${describe(f)}`,
-          ),
+          messageFor(first.item.type, first.item.name, `${publishers} ${describe(f)}`),
           first.item.urn,
         );
       }
     }
   };
+}
+
+function isValueField(field: string): boolean {
+  return VALUE_FIELDS.some((g) => field === g || field.startsWith(`${g}[`));
 }
 
 const RECORD_SET_STACK_TYPES: ReadonlySet<string> = new Set([

@@ -1,7 +1,13 @@
+import {
+  analyzeDmarc,
+  analyzeDmarcRecordSet,
+  describe as describeFinding,
+  errorsOf,
+} from "../../policies/core";
 import { dmarcRecordValid } from "../../policies/rules/dmarc-record-valid";
 import { loadJson } from "../helpers/vectors";
 import { CF_DNS_RECORD, CF_ZONE, cfRecord, r53Record, txtShapes } from "../helpers/dns-fixtures";
-import { runResource, runStack } from "../helpers/policy-support";
+import { UNKNOWN, runResource, runStack } from "../helpers/policy-support";
 
 interface DmarcCase {
   record: string | null;
@@ -36,8 +42,16 @@ describe("dmarc-record-valid", () => {
   });
 
   const violating: [string, string[], RegExp][] = [
-    ["v=DMARC1 not first", ["p=reject; v=DMARC1"], /begins with v=DMARC1/],
-    ["a TXT at _dmarc that is no DMARC record", ["hello"], /begins with v=DMARC1/],
+    [
+      "v=DMARC1 not first",
+      ["p=reject; v=DMARC1"],
+      /"p=reject; v=DMARC1" does not begin with v=DMARC1/,
+    ],
+    [
+      "a Route53 record set with no DMARC record",
+      ["hello"],
+      /None of the 1 TXT records at _dmarc begins with v=DMARC1/,
+    ],
     [
       "two DMARC records in one record set",
       ["v=DMARC1; p=reject", "v=DMARC1; p=none"],
@@ -47,10 +61,68 @@ describe("dmarc-record-valid", () => {
   it.each(violating)("reports %s", async (_label, values, pattern) => {
     const r = r53Record("_dmarc.example.com", "TXT", values);
     const out = await runResource(dmarcRecordValid, r);
-    expect(out.violations.length).toBeGreaterThan(0);
+    expect(out.violations).toHaveLength(1);
     expect(out.violations[0]).toContain(`${r.type} "${r.name}"`);
     expect(out.violations[0]).toMatch(pattern);
     expect(out.violations[0]).toMatch(/ Fix: /);
+  });
+
+  it("judges a Cloudflare record's own value only: a sibling record may hold the DMARC record", async () => {
+    const verification = cfRecord("_dmarc", "TXT", "some-verification=1");
+    expect((await runResource(dmarcRecordValid, verification)).violations).toEqual([]);
+    const broken = cfRecord("_dmarc", "TXT", "v=DMARC1; p=bogus");
+    const out = await runResource(dmarcRecordValid, broken);
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(/p="bogus" is not a DMARC policy/);
+  });
+
+  describe("at stack level (the record set at a name)", () => {
+    const zone = { type: CF_ZONE, name: "zone", props: { id: "zone-1", name: "example.com" } };
+    const verification = {
+      ...cfRecord("_dmarc", "TXT", "some-verification=1"),
+      name: "verification",
+    };
+
+    it("passes a Cloudflare verification record next to a valid DMARC record", async () => {
+      const dmarc = cfRecord("_dmarc.example.com", "TXT", "v=DMARC1; p=reject");
+      expect((await runStack(dmarcRecordValid, [zone, verification, dmarc])).violations).toEqual(
+        [],
+      );
+    });
+
+    it("reports a name whose only Cloudflare record is no DMARC record", async () => {
+      const out = await runStack(dmarcRecordValid, [zone, verification]);
+      expect(out.violations).toEqual([
+        expect.stringMatching(
+          /"verification": it is the only resource that publishes TXT records at _dmarc\.example\.com\. None of the 1 TXT records at _dmarc begins with v=DMARC1\. Fix: /,
+        ),
+      ]);
+    });
+
+    it("leaves each record's own errors to the resource check", async () => {
+      for (const value of ["v=DMARC1; p=bogus", "p=reject; v=DMARC1", "v=dmarc1; p=reject"]) {
+        const record = cfRecord("_dmarc", "TXT", value);
+        expect((await runStack(dmarcRecordValid, [zone, record])).violations).toEqual([]);
+        expect((await runResource(dmarcRecordValid, record)).violations).toHaveLength(1);
+      }
+    });
+
+    it("does not call a name empty while one of its values is unknown", async () => {
+      const pending = {
+        ...cfRecord("_dmarc", "TXT", "x"),
+        name: "pending",
+        props: { zoneId: "zone-1", name: "_dmarc", type: "TXT", ttl: 1, content: UNKNOWN },
+      };
+      expect((await runStack(dmarcRecordValid, [zone, verification, pending])).violations).toEqual(
+        [],
+      );
+    });
+
+    it("leaves a single Route53 record set to its resource check", async () => {
+      const r = r53Record("_dmarc.example.com", "TXT", ["hello"]);
+      expect((await runStack(dmarcRecordValid, [r])).violations).toEqual([]);
+      expect((await runResource(dmarcRecordValid, r)).violations).toHaveLength(1);
+    });
   });
 
   it("reports, at stack level, two Cloudflare records at one _dmarc name, resolving relative names by zone", async () => {
@@ -86,13 +158,23 @@ describe("dmarc-record-valid", () => {
                   },
                 ]
               : [r53Record("_dmarc.example.com", "TXT", [c.record as string])];
+        const values =
+          c.kind === "rrset"
+            ? (c.records as string[])
+            : c.kind === "txt_strings"
+              ? [(c.txt_strings as string[]).join("")]
+              : [c.record as string];
+        // A value meant as DMARC gets the core's errors for that record; a set gets the core's
+        // set errors (several records, or none).
+        const expected = errorsOf(
+          values.length === 1 && /(^|;)\s*v\s*=\s*dmarc1\s*(;|$)/i.test(values[0])
+            ? analyzeDmarc(values[0]).findings
+            : analyzeDmarcRecordSet(values).findings,
+        ).map(describeFinding);
+        expect(expected.length === 0).toBe(c.valid);
         for (const r of resources) {
           const out = await runResource(dmarcRecordValid, r);
-          if (c.valid) {
-            expect(out.violations).toEqual([]);
-          } else {
-            expect(out.violations.length).toBeGreaterThan(0);
-          }
+          expect(out.violations).toEqual(expected.map((m) => `${r.type} "${r.name}": ${m}`));
         }
       },
     );
