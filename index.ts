@@ -43,6 +43,7 @@ const mail = new MailDomain("mail", {
       : undefined,
   allowedFromAddresses: list<string>("allowedFromAddresses"),
   credentialsVersion: config.getNumber("credentialsVersion") ?? 1,
+  retainPreviousCredentials: config.getBoolean("retainPreviousCredentials") ?? false,
 });
 
 const vpcId = optional("vpcId");

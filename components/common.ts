@@ -59,6 +59,8 @@ export class ArgumentError extends Error {
 
 export function show(value: unknown): string {
   if (value === undefined) return "undefined";
+  // An Output has no value yet (and its toJSON returns a warning text).
+  if (pulumi.Output.isInstance(value)) return "<Output>";
   try {
     const json = JSON.stringify(value);
     if (json !== undefined) return json;

@@ -110,6 +110,7 @@ export class MailDomain extends pulumi.ComponentResource {
         region: args.region,
         allowedFromAddresses: args.allowedFromAddresses,
         credentialsVersion: args.credentialsVersion,
+        retainPreviousCredentials: args.retainPreviousCredentials,
       });
       validateCloudflareMailRecordsArgs({
         zoneId: args.cloudflareZoneId,

@@ -115,6 +115,15 @@ export function validateSmtpCredentialsArgs(
       "it must be a whole number of at least 1. Fix: Start at 1 and add one for each rotation.",
     );
   }
+  // It decides whether a second key exists: a plain boolean, never an Output (always truthy).
+  const retainPreviousCredentials = args.retainPreviousCredentials ?? false;
+  if (typeof retainPreviousCredentials !== "boolean") {
+    throw new ArgumentError(
+      "retainPreviousCredentials",
+      retainPreviousCredentials,
+      "it must be true or false. Fix: Pass a plain boolean (not an Output), or leave it out for false.",
+    );
+  }
   const userPath = args.userPath ?? "/mailguard/";
   if (!IAM_PATH.test(userPath)) {
     throw new ArgumentError(
@@ -128,7 +137,7 @@ export function validateSmtpCredentialsArgs(
     region,
     allowedFromAddresses,
     credentialsVersion: version,
-    retainPreviousCredentials: args.retainPreviousCredentials ?? false,
+    retainPreviousCredentials,
     userPath,
   };
 }

@@ -184,6 +184,11 @@ describe("MailDomain refuses bad input before registering any child", () => {
       'MailDomain "bad": invalid allowedFromAddresses[0] "ceo@example.net": it is outside example.com, which SES cannot send from with this identity. Fix: Use an address at example.com or one of its subdomains.',
     ],
     [
+      "a retainPreviousCredentials that is not a plain boolean",
+      { retainPreviousCredentials: 1 as unknown as boolean },
+      'MailDomain "bad": invalid retainPreviousCredentials 1: it must be true or false. Fix: Pass a plain boolean (not an Output), or leave it out for false.',
+    ],
+    [
       "an SPF merge beyond 10 lookups",
       { apexSpf: { existing: spf10, add: { includes: ["amazonses.com"] } } },
       `MailDomain "bad": invalid apexSpf {"existing":"${spf10}","add":{"includes":["amazonses.com"]}}: SPF record "${spf10.replace(" -all", " include:amazonses.com -all")}" has 11 terms that query DNS (include, a, mx, ptr, exists, redirect); receivers stop at 10 with permerror. Fix: Replace a, mx and ptr with ip4/ip6 ranges, or drop includes you no longer send through.`,

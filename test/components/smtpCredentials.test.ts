@@ -414,6 +414,16 @@ describe("SmtpCredentials refuses bad input before registering any child", () =>
       'SmtpCredentials "bad": invalid credentialsVersion 1.5: it must be a whole number of at least 1. Fix: Start at 1 and add one for each rotation.',
     ],
     [
+      "a retainPreviousCredentials that is not a plain boolean",
+      { retainPreviousCredentials: "true" as unknown as boolean },
+      'SmtpCredentials "bad": invalid retainPreviousCredentials "true": it must be true or false. Fix: Pass a plain boolean (not an Output), or leave it out for false.',
+    ],
+    [
+      "a retainPreviousCredentials given as an Output",
+      { retainPreviousCredentials: pulumi.output(false) as unknown as boolean },
+      'SmtpCredentials "bad": invalid retainPreviousCredentials <Output>: it must be true or false. Fix: Pass a plain boolean (not an Output), or leave it out for false.',
+    ],
+    [
       "an invalid domain",
       { domain: "example..com" },
       'SmtpCredentials "bad": invalid domain "example..com": Domain name "example..com" has an empty label (two dots in a row, or a leading dot). Fix: Remove the extra dot.',
