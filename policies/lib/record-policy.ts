@@ -48,6 +48,11 @@ export function deferUnknown(
 /** The fields that hold a record's value, for {@link deferUnknown}. */
 export const VALUE_FIELDS: readonly string[] = ["type", "content", "value", "records"];
 
+/** Whether the type or a value of the record is unknown during preview. */
+export function valuesUnknown(view: DnsRecordView): boolean {
+  return view.unknownFields.some(isValueField);
+}
+
 /**
  * A resource check over the values of a TXT record: `judge` sees every (joined) value of the record
  * set and returns the findings to report; an unknown value is then handed to the SDK.

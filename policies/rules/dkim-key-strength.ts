@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { analyzeDkimKey } from "../core";
 import { isRecord } from "../lib/props";
-import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
+import { VALUE_FIELDS, deferUnknown, recordFor, valuesUnknown } from "../lib/record-policy";
 import { isDomainKeyName } from "../lib/dns";
 import { T } from "../lib/types";
 import { configOf, messageFor, propsOf } from "../lib/report";
@@ -51,22 +51,36 @@ export const dkimKeyStrength: ResourceValidationPolicy = {
       return;
     }
     const view = recordFor(args, ["TXT"]);
-    if (view === undefined || view.name === undefined || !isDomainKeyName(view.name)) {
+    if (view === undefined) {
       return;
     }
-    for (const value of view.values) {
+    const weak = (value: string): number | undefined => {
       const key = analyzeDkimKey(value);
-      if (
-        key.keyType === "rsa" &&
+      return key.keyType === "rsa" &&
         key.rsaBits !== undefined &&
         key.rsaBits >= REJECTED_BELOW &&
         key.rsaBits < config.minimumRsaBits
-      ) {
+        ? key.rsaBits
+        : undefined;
+    };
+    if (view.name === undefined) {
+      // A weak key matters only at a key name, which is not known yet.
+      if (valuesUnknown(view) || view.values.some((v) => weak(v) !== undefined)) {
+        deferUnknown(args, view, ["name"]);
+      }
+      return;
+    }
+    if (!isDomainKeyName(view.name)) {
+      return;
+    }
+    for (const value of view.values) {
+      const bits = weak(value);
+      if (bits !== undefined) {
         reportViolation(
           messageFor(
             args.type,
             args.name,
-            `the DKIM key at ${view.name} is RSA ${key.rsaBits} bits, shorter than ${config.minimumRsaBits}. Fix: publish a ${Math.max(2048, config.minimumRsaBits)}-bit RSA key under a new selector, switch signing to it, then revoke the old one (empty p=).`,
+            `the DKIM key at ${view.name} is RSA ${bits} bits, shorter than ${config.minimumRsaBits}. Fix: publish a ${Math.max(2048, config.minimumRsaBits)}-bit RSA key under a new selector, switch signing to it, then revoke the old one (empty p=).`,
           ),
         );
       }

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { analyzeDmarc, DmarcPolicy } from "../core";
-import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
+import { analyzeDmarc, DmarcPolicy, isDmarcRecord } from "../core";
+import { VALUE_FIELDS, deferUnknown, recordFor, valuesUnknown } from "../lib/record-policy";
 import { isDmarcName } from "../lib/dns";
 import { configOf, messageFor } from "../lib/report";
 
@@ -43,7 +43,17 @@ export const dmarcPolicyEnforced: ResourceValidationPolicy = {
   },
   validateResource: (args, reportViolation) => {
     const view = recordFor(args, ["TXT"]);
-    if (view === undefined || view.name === undefined || !isDmarcName(view.name)) {
+    if (view === undefined) {
+      return;
+    }
+    if (view.name === undefined) {
+      // Whether a DMARC value is published at _dmarc hangs on the name.
+      if (valuesUnknown(view) || view.values.some(isDmarcRecord)) {
+        deferUnknown(args, view, ["name"]);
+      }
+      return;
+    }
+    if (!isDmarcName(view.name)) {
       return;
     }
     const config = configOf(args, dmarcPolicyEnforcedDefaults);

@@ -1,6 +1,12 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { analyzeDmarc, externalReportDestinations, isSameOrSubdomain, warningsOf } from "../core";
-import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
+import {
+  analyzeDmarc,
+  externalReportDestinations,
+  isDmarcRecord,
+  isSameOrSubdomain,
+  warningsOf,
+} from "../core";
+import { VALUE_FIELDS, deferUnknown, recordFor, valuesUnknown } from "../lib/record-policy";
 import { isDmarcName, stackRecordsOf } from "../lib/dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "../lib/types";
 import { configOf, messageFor, reportFinding, stackItems } from "../lib/report";
@@ -37,7 +43,16 @@ export const dmarcRecordAdvice: ResourceValidationPolicy & StackValidationPolicy
   },
   validateResource: (args, reportViolation) => {
     const view = recordFor(args, ["TXT"]);
-    if (view === undefined || view.name === undefined || !isDmarcName(view.name)) {
+    if (view === undefined) {
+      return;
+    }
+    if (view.name === undefined) {
+      if (valuesUnknown(view) || view.values.some(isDmarcRecord)) {
+        deferUnknown(args, view, ["name"]);
+      }
+      return;
+    }
+    if (!isDmarcName(view.name)) {
       return;
     }
     for (const value of view.values) {

@@ -58,8 +58,14 @@ export const mailDnsNotProxied: ResourceValidationPolicy & StackValidationPolicy
     if (view === undefined) {
       return;
     }
+    const proxyUnknown = view.unknownFields.includes("proxied");
+    if (view.proxied !== true && !proxyUnknown) {
+      return; // DNS only: nothing to judge whatever the record is.
+    }
     const role = mailRole(view);
     if (role === undefined) {
+      // Whether a proxied record is a mail record may hang on its name or type.
+      deferUnknown(args, view, ["name", "type"]);
       return;
     }
     if (view.proxied === true) {

@@ -1,7 +1,7 @@
 import { dkimKeyStrength } from "../../policies/rules/dkim-key-strength";
 import { loadJson } from "../helpers/vectors";
 import { cfRecord, r53Record } from "../helpers/dns-fixtures";
-import { runResource } from "../helpers/policy-support";
+import { UNKNOWN, runResource } from "../helpers/policy-support";
 
 interface KeyCase {
   record: string;
@@ -65,5 +65,17 @@ describe("dkim-key-strength", () => {
       /nextSigningKeyLength is RSA_1024_BIT.*Fix: set it to RSA_2048_BIT/,
     );
     expect((await runResource(dkimKeyStrength, strong)).violations).toEqual([]);
+  });
+
+  it("hands a record whose name is unknown during preview to the SDK when its value is a weak key", async () => {
+    const at = (content: string) => ({
+      ...cfRecord("x", "TXT", "x"),
+      props: { zoneId: "zone-1", name: UNKNOWN, type: "TXT", ttl: 1, content },
+    });
+    const out = await runResource(dkimKeyStrength, at(key1024.record));
+    expect(out.violations).toEqual([]);
+    expect(out.previewNote).toMatch(/\.name can't be known during preview/);
+    const other = await runResource(dkimKeyStrength, at("google-site-verification=abc"));
+    expect(other).toEqual({ violations: [], urns: [] });
   });
 });

@@ -1,6 +1,6 @@
 import { dmarcRecordAdvice } from "../../policies/rules/dmarc-record-advice";
 import { CF_ZONE, cfRecord, r53Record } from "../helpers/dns-fixtures";
-import { runResource, runStack } from "../helpers/policy-support";
+import { UNKNOWN, runResource, runStack } from "../helpers/policy-support";
 
 const zone = { type: CF_ZONE, name: "zone", props: { id: "zone-1", name: "example.com" } };
 
@@ -44,5 +44,17 @@ describe("dmarc-record-advice", () => {
       (await runStack(dmarcRecordAdvice, [zone, r], { authorizedDestinations: ["example.net"] }))
         .violations,
     ).toEqual([]);
+  });
+
+  it("hands a record whose name is unknown during preview to the SDK when its value is a DMARC record", async () => {
+    const at = (content: string) => ({
+      ...cfRecord("x", "TXT", "x"),
+      props: { zoneId: "zone-1", name: UNKNOWN, type: "TXT", ttl: 1, content },
+    });
+    const out = await runResource(dmarcRecordAdvice, at("v=DMARC1; p=none"));
+    expect(out.violations).toEqual([]);
+    expect(out.previewNote).toMatch(/\.name can't be known during preview/);
+    const other = await runResource(dmarcRecordAdvice, at("google-site-verification=abc"));
+    expect(other).toEqual({ violations: [], urns: [] });
   });
 });

@@ -92,4 +92,42 @@ describe("mail-dns-not-proxied", () => {
     const dnsOnly = cfRecord("mail", "A", "192.0.2.1");
     expect((await runStack(mailDnsNotProxied, [zone, mailFrom, dnsOnly])).violations).toEqual([]);
   });
+
+  it("hands a proxied record whose name is unknown during preview to the SDK, naming the field", async () => {
+    const at = (proxied: unknown) => ({
+      ...cfRecord("x", "CNAME", "x"),
+      props: {
+        zoneId: "zone-1",
+        name: UNKNOWN,
+        type: "CNAME",
+        ttl: 1,
+        content: "app.example.net",
+        proxied,
+      },
+    });
+    for (const proxied of [true, UNKNOWN]) {
+      const out = await runResource(mailDnsNotProxied, at(proxied));
+      expect(out.violations).toEqual([]);
+      expect(out.previewNote).toMatch(/\.name can't be known during preview/);
+    }
+    expect(await runResource(mailDnsNotProxied, at(false))).toEqual({ violations: [], urns: [] });
+  });
+
+  it("reports a proxied MX record even when its name is unknown", async () => {
+    const out = await runResource(mailDnsNotProxied, {
+      ...cfRecord("x", "MX", "x"),
+      props: {
+        zoneId: "zone-1",
+        name: UNKNOWN,
+        type: "MX",
+        ttl: 1,
+        priority: 10,
+        content: "mx.example.net",
+        proxied: true,
+      },
+    });
+    expect(out.violations).toEqual([
+      expect.stringMatching(/an MX record at \(unknown name\) is proxied/),
+    ]);
+  });
 });
