@@ -1,7 +1,7 @@
 /**
  * Reads a Pulumi stack configuration file (`Pulumi.<stack>.yaml`) and the project file
  * (`Pulumi.yaml`) the way the Pulumi CLI does before it starts a program, so the program sees the
- * same `pulumi.Config` values it would see under `pulumi preview`.
+ * same `pulumi.Config` values it would see under `pulumi preview` or `pulumi up`.
  */
 import * as fs from "fs";
 import * as path from "path";

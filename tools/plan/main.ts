@@ -1,6 +1,6 @@
 /**
- * `npm start`: the offline plan. Previews a Pulumi program with no cloud account (Pulumi's mock
- * runtime and the provider simulator), enforces the policy pack over the analyzer protocol as
+ * `npm start`: the offline plan. Simulates a deployment of a Pulumi program with no cloud account
+ * (Pulumi's mock runtime and the provider simulator), enforces the policy pack over the analyzer protocol as
  * `pulumi preview --policy-pack` does, and says whether the mail SES sends for the domain will pass
  * SPF, DKIM and DMARC. Exits 1 on any mandatory policy violation, 2 on a usage or program error.
  */

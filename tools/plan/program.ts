@@ -1,8 +1,8 @@
 /**
  * Runs a Pulumi TypeScript program in Pulumi's mock runtime and records every resource it
  * registers: type, name, parent, options, the inputs as the program wrote them and the outputs the
- * provider simulator filled in. This is what `pulumi preview` would send the policy pack, without
- * the Pulumi CLI or a cloud account.
+ * provider simulator filled in: what a deployment would send the policy pack, without the Pulumi
+ * CLI or a cloud account.
  */
 import * as fs from "fs";
 import * as path from "path";
