@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -110,8 +111,26 @@ const POLICY_TYPES: Record<number, PolicyType> = {
   [anproto.PolicyType.POLICY_TYPE_STACK]: "stack",
 };
 
-/** The script the Pulumi CLI runs a Node.js policy pack with. */
-export function runPolicyPackScript(): string {
+/**
+ * The script the Pulumi CLI runs a Node.js policy pack with: the pack's own
+ * `node_modules/@pulumi/pulumi/cmd/run-policy-pack` when the pack has its dependencies installed
+ * (as the CLI's `pulumi-analyzer-policy` does), else this repository's, which in-repo packs resolve
+ * their modules from.
+ */
+export function runPolicyPackScript(packDir?: string): string {
+  if (packDir !== undefined) {
+    const own = path.join(
+      path.resolve(packDir),
+      "node_modules",
+      "@pulumi",
+      "pulumi",
+      "cmd",
+      "run-policy-pack",
+    );
+    if (fs.existsSync(own)) {
+      return own;
+    }
+  }
   return path.join(
     path.dirname(require.resolve("@pulumi/pulumi/package.json")),
     "cmd",
@@ -194,7 +213,7 @@ function readPort(child: ChildProcess, timeoutMs: number, stderr: () => string):
 export async function startPolicyPack(opts: StartOptions): Promise<PolicyPackSession> {
   const engine: EngineServer = await startEngine();
   const started = Date.now();
-  const child = spawn(process.execPath, [runPolicyPackScript(), engine.address, "."], {
+  const child = spawn(process.execPath, [runPolicyPackScript(opts.packDir), engine.address, "."], {
     cwd: path.resolve(opts.packDir),
     env: { ...process.env, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
