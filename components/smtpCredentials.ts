@@ -1,16 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDomainName, isSameOrSubdomain } from "../policies/core/domain";
+import { parseEmailAddress } from "../policies/core/address";
+import { isSameOrSubdomain } from "../policies/core/domain";
 import { sesSmtpPasswordV4 } from "./sesSmtpPassword";
-import {
-  ArgumentError,
-  domainArg,
-  failOnErrors,
-  regionArg,
-  smtpHost,
-  TOKEN_PREFIX,
-  validateFor,
-} from "./common";
+import { ArgumentError, domainArg, regionArg, smtpHost, TOKEN_PREFIX, validateFor } from "./common";
 
 /** SES SMTP submission port with STARTTLS. */
 export const SMTP_STARTTLS_PORT = 587;
@@ -80,7 +73,6 @@ export interface NormalizedSmtpCredentialsArgs {
   userPath: string;
 }
 
-const LOCAL_PART = /^[A-Za-z0-9!#$%&'+/=^_`{|}~-]+(\.[A-Za-z0-9!#$%&'+/=^_`{|}~-]+)*$/;
 const IAM_PATH = /^\/([\x21-\x7e]{0,510}\/)?$/;
 
 /** Checks SmtpCredentialsArgs and fills in defaults; throws ArgumentError naming the bad argument. */
@@ -143,9 +135,9 @@ export function validateSmtpCredentialsArgs(
 }
 
 function fromAddress(argument: string, address: string, domain: string): string {
-  const at = typeof address === "string" ? address.lastIndexOf("@") : -1;
-  const local = at > 0 ? address.slice(0, at) : "";
-  if (at <= 0 || !LOCAL_PART.test(local) || /[*?]/.test(local)) {
+  const parsed = parseEmailAddress(address);
+  // ses:FromAddress is matched with StringLike, where * and ? are wildcards.
+  if (parsed === undefined || /[*?]/.test(parsed.local)) {
     throw new ArgumentError(
       argument,
       address,
@@ -154,16 +146,14 @@ function fromAddress(argument: string, address: string, domain: string): string 
         ".",
     );
   }
-  const check = checkDomainName(address.slice(at + 1));
-  failOnErrors(argument, address, check.findings);
-  if (check.name === undefined || !isSameOrSubdomain(check.name, domain)) {
+  if (!isSameOrSubdomain(parsed.domain, domain)) {
     throw new ArgumentError(
       argument,
       address,
       `it is outside ${domain}, which SES cannot send from with this identity. Fix: Use an address at ${domain} or one of its subdomains.`,
     );
   }
-  return `${local}@${check.name}`;
+  return `${parsed.local}@${parsed.domain}`;
 }
 
 /**

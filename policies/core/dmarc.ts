@@ -1,4 +1,5 @@
 import { getDomain } from "tldts";
+import { parseEmailAddress } from "./address";
 import { parseTagList, tagListFindings } from "./dkim";
 import { checkDomainName } from "./domain";
 import { errorsOf, Finding, finding } from "./finding";
@@ -80,8 +81,6 @@ const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 /** unreserved / reserved / pct-encoded (RFC 3986), minus what the DMARC record itself splits on. */
 const URI_CHARS = /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+=]|%[0-9A-Fa-f]{2})+$/;
 const SIZE_SUFFIX = /!([0-9]+)([kmgtKMGT])?$/;
-const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
-const QUOTED_LOCAL = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/;
 
 function wspTrim(s: string): string {
   return s.replace(WSP, "");
@@ -182,13 +181,7 @@ function mailtoAddresses(uri: string): string[] | undefined {
   for (const encoded of to.split(",")) {
     const address = decodePercent(encoded);
     if (address === undefined) return undefined;
-    const at = address.lastIndexOf("@");
-    if (at <= 0) return undefined;
-    const local = address.slice(0, at);
-    const domain = address.slice(at + 1);
-    if (local.length > 64 || !(DOT_ATOM.test(local) || QUOTED_LOCAL.test(local))) return undefined;
-    // A mail domain is a fully qualified name without the trailing dot (RFC 5321 4.1.2).
-    if (domain.endsWith(".") || checkDomainName(domain).name === undefined) return undefined;
+    if (parseEmailAddress(address) === undefined) return undefined;
     addresses.push(address);
   }
   return addresses;

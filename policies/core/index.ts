@@ -5,6 +5,7 @@
 export * from "./finding";
 export * from "./txt";
 export * from "./domain";
+export * from "./address";
 export * from "./spf";
 export * from "./spf-eval";
 export * from "./dmarc";

@@ -78,11 +78,17 @@ describe("SmtpCredentials", () => {
   it("limits the From addresses exactly when asked, normalizing their domains", async () => {
     await build("smtp", {
       ...BASE,
-      allowedFromAddresses: ["app@Example.com", "alerts@news.example.com"],
+      allowedFromAddresses: [
+        "app@Example.com",
+        "alerts@news.example.com",
+        '"ops team"@example.com',
+      ],
     });
     const doc = JSON.parse(only("aws:iam/userPolicy:UserPolicy").inputs.policy as string);
     expect(doc.Statement[0].Condition).toEqual({
-      StringLike: { "ses:FromAddress": ["app@example.com", "alerts@news.example.com"] },
+      StringLike: {
+        "ses:FromAddress": ["app@example.com", "alerts@news.example.com", '"ops team"@example.com'],
+      },
     });
   });
 
@@ -407,6 +413,21 @@ describe("SmtpCredentials refuses bad input before registering any child", () =>
       "a wildcard From address",
       { allowedFromAddresses: ["*@example.com"] },
       'SmtpCredentials "bad": invalid allowedFromAddresses[0] "*@example.com": it is not a plain email address (wildcards * and ? are refused). Fix: Give an exact address such as app@example.com.',
+    ],
+    [
+      "a wildcard inside a quoted local part",
+      { allowedFromAddresses: ['"app?"@example.com'] },
+      'SmtpCredentials "bad": invalid allowedFromAddresses[0] "\\"app?\\"@example.com": it is not a plain email address (wildcards * and ? are refused). Fix: Give an exact address such as app@example.com.',
+    ],
+    [
+      "a local part longer than 64 octets",
+      { allowedFromAddresses: [`${"a".repeat(65)}@example.com`] },
+      `SmtpCredentials "bad": invalid allowedFromAddresses[0] "${"a".repeat(65)}@example.com": it is not a plain email address (wildcards * and ? are refused). Fix: Give an exact address such as app@example.com.`,
+    ],
+    [
+      "a From address whose domain ends in a dot",
+      { allowedFromAddresses: ["app@example.com."] },
+      'SmtpCredentials "bad": invalid allowedFromAddresses[0] "app@example.com.": it is not a plain email address (wildcards * and ? are refused). Fix: Give an exact address such as app@example.com.',
     ],
     [
       "a credentials version that is not a whole number",
