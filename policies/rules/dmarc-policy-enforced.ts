@@ -17,10 +17,17 @@ export const dmarcPolicyEnforcedDefaults: DmarcPolicyEnforcedConfig = {
 };
 
 const RANK: Record<DmarcPolicy, number> = { none: 0, quarantine: 1, reject: 2 };
+const BY_RANK: readonly DmarcPolicy[] = ["none", "quarantine", "reject"];
+
+/** What RFC 9989 receivers apply under `t=y`: the next weaker policy (none stays none). */
+function weakerByOne(policy: DmarcPolicy): DmarcPolicy {
+  return BY_RANK[Math.max(0, RANK[policy] - 1)];
+}
 
 /**
- * DMARC records enforce: `p` (and `sp`, `np` when present) at least the configured minimum, and
- * `pct` 100 so that the policy applies to all failing mail.
+ * DMARC records enforce: `p` (and `sp`, `np` when present) at least the configured minimum, with
+ * `t=y` (RFC 9989 test mode) counted as one level weaker, and `pct` 100 so that the
+ * policy applies to all failing mail.
  */
 export const dmarcPolicyEnforced: ResourceValidationPolicy = {
   name: "dmarc-policy-enforced",
@@ -68,13 +75,27 @@ export const dmarcPolicyEnforced: ResourceValidationPolicy = {
         ["sp", record.sp],
         ["np", record.np],
       ];
+      // Under t=y (RFC 9989 test mode) receivers apply the next weaker policy. Lowering
+      // minimumPolicy is how a stack accepts that while it tests.
+      const testMode = record.tags.t?.toLowerCase() === "y";
       for (const [tag, policy] of tags) {
-        if (policy !== undefined && RANK[policy] < RANK[minimum]) {
+        if (policy === undefined) {
+          continue;
+        }
+        if (RANK[policy] < RANK[minimum]) {
           reportViolation(
             messageFor(
               args.type,
               args.name,
               `DMARC ${tag}=${policy} in "${value}" is weaker than ${minimum}, so receivers deliver mail that fails DMARC. Fix: set ${tag}=${minimum === "none" ? "quarantine" : minimum} once reports show legitimate mail passing (mailguard's MailDomain defaults to quarantine).`,
+            ),
+          );
+        } else if (testMode && RANK[weakerByOne(policy)] < RANK[minimum]) {
+          reportViolation(
+            messageFor(
+              args.type,
+              args.name,
+              `DMARC t=y in "${value}" puts the record in test mode, so RFC 9989 receivers apply ${tag}=${weakerByOne(policy)} instead of ${tag}=${policy}, weaker than ${minimum}. Fix: remove t=y (or set t=n) once reports show legitimate mail passing, or lower minimumPolicy while testing.`,
             ),
           );
         }

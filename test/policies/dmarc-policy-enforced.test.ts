@@ -27,6 +27,33 @@ describe("dmarc-policy-enforced", () => {
     expect(out.violations[0]).toMatch(/ Fix: /);
   });
 
+  it("counts t=y (RFC 9989 test mode) as one level weaker", async () => {
+    const judge = async (value: string, config: Record<string, unknown> = {}) =>
+      (await runResource(dmarcPolicyEnforced, cfRecord("_dmarc", "TXT", value), config)).violations;
+    expect(await judge("v=DMARC1; p=quarantine; t=y")).toEqual([
+      expect.stringMatching(
+        /t=y in "v=DMARC1; p=quarantine; t=y" puts the record in test mode, so RFC 9989 receivers apply p=none instead of p=quarantine, weaker than quarantine\. Fix: remove t=y/,
+      ),
+    ]);
+    expect(await judge("v=DMARC1; p=reject; sp=quarantine; t=y")).toEqual([
+      expect.stringMatching(/apply sp=none instead of sp=quarantine/),
+    ]);
+    expect(await judge("v=DMARC1; p=reject; t=y", { minimumPolicy: "reject" })).toEqual([
+      expect.stringMatching(/apply p=quarantine instead of p=reject, weaker than reject/),
+    ]);
+    expect(await judge("v=DMARC1; p=none; t=y")).toEqual([
+      expect.stringMatching(/p=none .* weaker than quarantine/),
+    ]);
+  });
+
+  it("accepts t=y when it still meets the minimum, and t=n", async () => {
+    const judge = async (value: string, config: Record<string, unknown> = {}) =>
+      (await runResource(dmarcPolicyEnforced, cfRecord("_dmarc", "TXT", value), config)).violations;
+    expect(await judge("v=DMARC1; p=reject; t=y")).toEqual([]);
+    expect(await judge("v=DMARC1; p=quarantine; t=y", { minimumPolicy: "none" })).toEqual([]);
+    expect(await judge("v=DMARC1; p=quarantine; t=n")).toEqual([]);
+  });
+
   it("raises the bar to reject when configured", async () => {
     const r = r53Record("_dmarc.example.com", "TXT", ["v=DMARC1; p=quarantine"]);
     const out = await runResource(dmarcPolicyEnforced, r, { minimumPolicy: "reject" });
