@@ -479,8 +479,10 @@ export class SesSender extends pulumi.ComponentResource {
 }
 
 /**
- * Key policy of the events topic's KMS key: the account administers it; SES (publishing) and SNS
- * (storing) may use it, only on behalf of this account.
+ * Key policy of the events topic's KMS key: the account administers it; SES, the publisher, may
+ * generate data keys and decrypt with it, only for this account's configuration set. SNS itself
+ * needs no grant: with server-side encryption the publisher's permissions on the key are what
+ * count, and subscribers receive messages decrypted.
  */
 export function eventsKeyPolicy(
   partition: pulumi.Input<string>,
@@ -509,20 +511,16 @@ export function eventsKeyPolicy(
             ArnLike: { "aws:SourceArn": setArn },
           },
         },
-        {
-          Sid: "SnsStoresEventsOfThisAccount",
-          Effect: "Allow",
-          Principal: { Service: "sns.amazonaws.com" },
-          Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-          Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": acct } },
-        },
       ],
     }),
   );
 }
 
-/** Topic policy: only SES, for this account's configuration set, may publish. */
+/**
+ * Topic policy: SES may publish for this account's configuration set, and nobody else may publish
+ * at all. The Allow alone would not stop IAM users and roles of the account whose own policies
+ * grant sns:Publish; the explicit Deny does.
+ */
 export function eventsTopicPolicy(
   topicArn: pulumi.Input<string>,
   account: pulumi.Input<string>,
@@ -541,6 +539,20 @@ export function eventsTopicPolicy(
           Condition: {
             StringEquals: { "AWS:SourceAccount": acct },
             ArnLike: { "AWS:SourceArn": setArn },
+          },
+        },
+        {
+          // aws:PrincipalServiceName is in the request only when a service principal calls: for
+          // SES it is ses.amazonaws.com, so the condition is false and SES is not denied. For IAM
+          // users, roles and the root user it is absent, and ...IfExists makes an absent key
+          // match, so they are denied, as is any other service.
+          Sid: "NoOtherPrincipalPublishes",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "SNS:Publish",
+          Resource: arn,
+          Condition: {
+            StringNotEqualsIfExists: { "aws:PrincipalServiceName": "ses.amazonaws.com" },
           },
         },
       ],

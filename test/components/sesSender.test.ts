@@ -121,14 +121,41 @@ describe("SesSender with defaults in eu-west-1", () => {
             ArnLike: { "AWS:SourceArn": setArn },
           },
         },
+        {
+          Sid: "NoOtherPrincipalPublishes",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "SNS:Publish",
+          Resource: topicArn,
+          Condition: {
+            StringNotEqualsIfExists: { "aws:PrincipalServiceName": "ses.amazonaws.com" },
+          },
+        },
       ],
     });
-    const keyPolicy = JSON.parse(key.inputs.policy as string);
-    expect(keyPolicy.Statement.map((s: { Principal: unknown }) => s.Principal)).toEqual([
-      { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-      { Service: "ses.amazonaws.com" },
-      { Service: "sns.amazonaws.com" },
-    ]);
+    expect(JSON.parse(key.inputs.policy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AccountAdministersKey",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "SesEncryptsEventsOfThisAccount",
+          Effect: "Allow",
+          Principal: { Service: "ses.amazonaws.com" },
+          Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          Resource: "*",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": ACCOUNT },
+            ArnLike: { "aws:SourceArn": setArn },
+          },
+        },
+      ],
+    });
     expect(key.inputs.enableKeyRotation).toBe(true);
 
     const destination = only(
@@ -392,6 +419,111 @@ describe("SesSender outputs", () => {
     expect(sender.sandbox).toMatch(/sandbox/);
     expect((await resolve(sender.configurationSetArn)).value).toBe(
       `arn:aws:ses:us-east-1:${ACCOUNT}:configuration-set/example-com-mailguard`,
+    );
+  });
+});
+
+/** A request to publish to the topic, as IAM's policy evaluation sees it. */
+interface PublishRequest {
+  /** A service principal (`ses.amazonaws.com`) or an IAM principal ARN. */
+  principal: { Service: string } | { AWS: string };
+  /** Whether the caller's own IAM policies allow sns:Publish (IAM principals only). */
+  identityAllows: boolean;
+  context: Record<string, string>;
+}
+
+interface Statement {
+  Effect: "Allow" | "Deny";
+  Principal: "*" | { Service?: string; AWS?: string };
+  Action: string;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/**
+ * The subset of IAM's evaluation these policies use: condition keys are case-insensitive; a
+ * missing key makes StringEquals and ArnLike false, and StringNotEqualsIfExists true; an explicit
+ * Deny wins, then any Allow.
+ */
+function publishDecision(policy: { Statement: Statement[] }, req: PublishRequest): string {
+  const lookup = (key: string) =>
+    Object.entries(req.context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+  const glob = (pattern: string, value: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    ).test(value);
+  const holds = (operator: string, key: string, wanted: string | string[]) => {
+    const values = Array.isArray(wanted) ? wanted : [wanted];
+    const actual = lookup(key);
+    switch (operator) {
+      case "StringEquals":
+        return actual !== undefined && values.includes(actual);
+      case "ArnLike":
+        return actual !== undefined && values.some((v) => glob(v, actual));
+      case "StringNotEqualsIfExists":
+        return actual === undefined || !values.includes(actual);
+      default:
+        throw new Error(`operator ${operator} not modelled`);
+    }
+  };
+  const applies = (s: Statement) =>
+    (s.Principal === "*" ||
+      ("Service" in req.principal && s.Principal.Service === req.principal.Service) ||
+      ("AWS" in req.principal && s.Principal.AWS === req.principal.AWS)) &&
+    s.Action.toLowerCase() === "sns:publish" &&
+    Object.entries(s.Condition ?? {}).every(([operator, keys]) =>
+      Object.entries(keys).every(([key, wanted]) => holds(operator, key, wanted)),
+    );
+  const matching = policy.Statement.filter(applies);
+  if (matching.some((s) => s.Effect === "Deny")) return "explicit deny";
+  if (matching.some((s) => s.Effect === "Allow") || req.identityAllows) return "allow";
+  return "implicit deny";
+}
+
+describe("the events topic policy under IAM's evaluation", () => {
+  it("lets SES publish for this account's configuration set and denies every other publisher", async () => {
+    const sender = await build("mail", { domain: "example.com", region: "eu-west-1" });
+    const policy = JSON.parse(only("aws:sns/topicPolicy:TopicPolicy").inputs.policy as string);
+    const setArn = await valueOf(sender.configurationSetArn);
+    const ses = (account: string, source: string): PublishRequest => ({
+      principal: { Service: "ses.amazonaws.com" },
+      identityAllows: false,
+      context: {
+        "aws:PrincipalServiceName": "ses.amazonaws.com",
+        "aws:SourceAccount": account,
+        "aws:SourceArn": source,
+      },
+    });
+    const cases: [string, PublishRequest, string][] = [
+      ["SES for this configuration set", ses(ACCOUNT, setArn), "allow"],
+      [
+        "SES for another account",
+        ses("210987654321", setArn.replace(ACCOUNT, "210987654321")),
+        "implicit deny",
+      ],
+      [
+        "an IAM role of the account whose policy allows sns:Publish",
+        {
+          principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/app` },
+          identityAllows: true,
+          context: { "aws:PrincipalAccount": ACCOUNT },
+        },
+        "explicit deny",
+      ],
+      [
+        "another service",
+        {
+          principal: { Service: "events.amazonaws.com" },
+          identityAllows: false,
+          context: { "aws:PrincipalServiceName": "events.amazonaws.com" },
+        },
+        "explicit deny",
+      ],
+    ];
+    expect(cases.map(([what, req]) => [what, publishDecision(policy, req)])).toEqual(
+      cases.map(([what, , decision]) => [what, decision]),
     );
   });
 });
