@@ -49,6 +49,8 @@ export interface DmarcRecord {
   ruf: string[];
   adkim: "r" | "s";
   aspf: "r" | "s";
+  /** Test mode (RFC 9989): `y` asks receivers to apply the next weaker policy. Default `n`. */
+  t: "y" | "n";
   /** Every tag, name lower-cased, value as written. */
   tags: Record<string, string>;
 }
@@ -532,7 +534,20 @@ export function analyzeDmarc(txt: string): DmarcAnalysis {
   const fo = given("fo");
   if (fo !== undefined) check(foFinding(fo));
   const t = given("t");
-  if (t !== undefined) check(flagFinding("t", t, ["y", "n"]));
+  if (t !== undefined) {
+    const bad = flagFinding("t", t, ["y", "n"]);
+    check(bad);
+    if (!bad && t.toLowerCase() === "y") {
+      findings.push(
+        finding(
+          "warning",
+          "dmarc-test-mode",
+          "t=y puts the record in test mode: RFC 9989 receivers apply the next weaker policy (reject as quarantine, quarantine as none).",
+          "Remove t=y (or set t=n) once reports show your mail passes.",
+        ),
+      );
+    }
+  }
   const psd = given("psd");
   if (psd !== undefined) {
     const bad = flagFinding("psd", psd, ["y", "n", "u"]);
@@ -589,6 +604,7 @@ export function analyzeDmarc(txt: string): DmarcAnalysis {
     ruf: reports.ruf,
     adkim: (lower("adkim") ?? "r") as "r" | "s",
     aspf: (lower("aspf") ?? "r") as "r" | "s",
+    t: (lower("t") ?? "n") as "y" | "n",
     tags: tagsOut,
   };
   const sp = lower("sp");

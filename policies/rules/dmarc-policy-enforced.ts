@@ -77,7 +77,7 @@ export const dmarcPolicyEnforced: ResourceValidationPolicy = {
       ];
       // Under t=y (RFC 9989 test mode) receivers apply the next weaker policy. Lowering
       // minimumPolicy is how a stack accepts that while it tests.
-      const testMode = record.tags.t?.toLowerCase() === "y";
+      const testMode = record.t === "y";
       for (const [tag, policy] of tags) {
         if (policy === undefined) {
           continue;

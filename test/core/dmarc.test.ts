@@ -123,6 +123,7 @@ describe("analyzeDmarc: warnings for working records", () => {
     ["p not right after v", `v=DMARC1; ${RUA}; p=reject`, "dmarc-p-not-second"],
     ["upper-case tag names", `V=DMARC1; P=reject; ${RUA}`, "dmarc-uppercase-tag"],
     ["psd=y on a registrant domain", `v=DMARC1; p=reject; psd=y; ${RUA}`, "dmarc-psd-y"],
+    ["test mode t=y (RFC 9989)", `v=DMARC1; p=quarantine; t=y; ${RUA}`, "dmarc-test-mode"],
   ])("warns about %s without rejecting the record", (_what, txt, code) => {
     expect(errorCodes(txt)).toEqual([]);
     expect(warningCodes(txt)).toContain(code);
@@ -130,7 +131,7 @@ describe("analyzeDmarc: warnings for working records", () => {
 
   it.each([
     ["a full enforcing record", `v=DMARC1; p=reject; ${RUA}`],
-    ["test mode t=y (RFC 9989)", `v=DMARC1; p=quarantine; t=y; ${RUA}`],
+    ["test mode off, t=n", `v=DMARC1; p=quarantine; t=n; ${RUA}`],
     ["fo with ruf", `v=DMARC1; p=reject; fo=d:s; ${RUA}; ruf=mailto:f@example.com`],
     ["several rua URIs with WSP after commas", `v=DMARC1; p=reject; ${RUA}, mailto:b@example.org`],
     [
@@ -168,6 +169,7 @@ describe("analyzeDmarc: the record it returns", () => {
       ruf: ["mailto:f@example.com"],
       adkim: "s",
       aspf: "r",
+      t: "n",
       tags: {
         v: "DMARC1",
         p: "Reject",
@@ -343,6 +345,7 @@ describe("buildDmarc and checkDmarcOptions", () => {
           p: opts.p,
           adkim: opts.adkim ?? "r",
           aspf: opts.aspf ?? "r",
+          t: opts.t ?? "n",
           rua: (opts.rua ?? []).map((u) => u.replace(/!\d+[kmgt]?$/, "")),
           ruf: (opts.ruf ?? []).map((u) => u.replace(/!\d+[kmgt]?$/, "")),
         });

@@ -57,4 +57,14 @@ describe("dmarc-record-advice", () => {
     const other = await runResource(dmarcRecordAdvice, at("google-site-verification=abc"));
     expect(other).toEqual({ violations: [], urns: [] });
   });
+
+  it("advises against t=y, under which receivers apply the next weaker policy", async () => {
+    const out = await runResource(
+      dmarcRecordAdvice,
+      cfRecord("_dmarc", "TXT", "v=DMARC1; p=reject; t=y; rua=mailto:d@example.com"),
+    );
+    expect(out.violations).toEqual([
+      expect.stringMatching(/t=y puts the record in test mode: .* Fix: Remove t=y/),
+    ]);
+  });
 });
