@@ -103,9 +103,19 @@ export function checkCidr(text: string): Finding[] {
 const SG_ID = /^(\d{12}\/)?sg-[0-9a-z]+$/i;
 const PL_ID = /^pl-[0-9a-z]+$/i;
 
-/** Errors for judged ports outside 0..65535 and allowlist entries that are not understood. */
+/** Errors for an empty ports list, judged ports outside 0..65535 and allowlist entries that are not understood. */
 export function checkEgressOptions(opts: EgressOptions = {}): Finding[] {
   const out: Finding[] = [];
+  if (opts.ports !== undefined && opts.ports.length === 0) {
+    out.push(
+      finding(
+        "error",
+        "egress-empty-option-ports",
+        "Option ports is empty, so no port would be judged and every rule would pass.",
+        "Give at least one port, such as [25]; to stop judging egress, disable the policy instead.",
+      ),
+    );
+  }
   for (const port of opts.ports ?? DEFAULT_EGRESS_PORTS) {
     if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) {
       out.push(

@@ -34,6 +34,7 @@ export const noPort25Egress: ResourceValidationPolicy = {
       ports: {
         type: "array",
         items: { type: "integer", minimum: 0, maximum: 65535 },
+        minItems: 1,
         default: [25],
         description: "TCP ports no egress rule may allow.",
       },

@@ -191,9 +191,10 @@ const portArb: fc.Arbitrary<PortModel> = fc.oneof(
   },
 );
 
+/** At least one port: an empty ports option is refused (see checkEgressOptions). */
 const judgedPortsArb = fc.uniqueArray(
   fc.oneof(fc.constantFrom(...INTERESTING_PORTS), fc.integer({ min: 0, max: 65535 })),
-  { minLength: 0, maxLength: 3 },
+  { minLength: 1, maxLength: 3 },
 );
 
 /** Values an unknown port may take that reach every outcome: the judged ports, their neighbours, the ends. */

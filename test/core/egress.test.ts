@@ -308,7 +308,17 @@ describe("judgeEgress: ports", () => {
       port: 465,
     });
     expect(judgeEntry(entry, { ports: [25] }).status).toBe("clear");
-    expect(judgeEntry(entry, { ports: [] }).status).toBe("clear");
+  });
+
+  it("refuses an empty ports option, which would let every rule pass", () => {
+    const entry = { protocol: "-1", ...TO_WORLD };
+    expect(() => judgeEntry(entry, { ports: [] })).toThrow(
+      /Option ports is empty, so no port would be judged and every rule would pass/,
+    );
+    expect(checkEgressOptions({ ports: [] }).map((f) => f.code)).toEqual([
+      "egress-empty-option-ports",
+    ]);
+    expect(checkEgressOptions({}).map((f) => f.code)).toEqual([]);
   });
 });
 

@@ -268,4 +268,19 @@ describe("no-port-25-egress", () => {
     expect(out.violations).toHaveLength(1);
     expect(out.violations[0]).toMatch(/cannot be judged: .*allowedDestinations.*not-a-cidr/);
   });
+
+  it("refuses an empty ports list, in its schema and when judging, rather than pass every rule", async () => {
+    const schema = noPort25Egress.configSchema?.properties?.ports as { minItems?: number };
+    expect(schema.minItems).toBe(1);
+    const out = await runResource(
+      noPort25Egress,
+      web([{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }]),
+      { ports: [] },
+    );
+    expect(out.violations).toEqual([
+      expect.stringMatching(
+        /^aws:ec2\/securityGroup:SecurityGroup "web": cannot be judged: Option ports is empty, so no port would be judged and every rule would pass\. Fix: Give at least one port/,
+      ),
+    ]);
+  });
 });
