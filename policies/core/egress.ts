@@ -101,6 +101,15 @@ export function checkCidr(text: string): Finding[] {
 }
 
 const SG_ID = /^(\d{12}\/)?sg-[0-9a-z]+$/i;
+
+/**
+ * A security group id as compared with the allowlist: lower case, without the `<account>/` prefix
+ * that cross-account references carry (`123456789012/sg-0abc`), since group ids are unique across
+ * accounts.
+ */
+function groupKey(id: string): string {
+  return id.toLowerCase().replace(/^\d{12}\//, "");
+}
 const PL_ID = /^pl-[0-9a-z]+$/i;
 
 /** Errors for an empty ports list, judged ports outside 0..65535 and allowlist entries that are not understood. */
@@ -304,7 +313,7 @@ function allowlistOf(entries: readonly string[]): Allowlist {
   for (const entry of entries) {
     const lower = entry.toLowerCase();
     if (lower === "self") self = true;
-    else if (SG_ID.test(entry)) groups.add(lower);
+    else if (SG_ID.test(entry)) groups.add(groupKey(entry));
     else if (PL_ID.test(entry)) prefixLists.add(lower);
     else {
       const range = parseCidr(entry);
@@ -373,7 +382,13 @@ function judgeDestination(
     }
   } else {
     const listed = d.kind === "security-group" ? allow.groups : allow.prefixLists;
-    state = typeof d.value === "string" && listed.has(d.value.toLowerCase()) ? "no" : "yes";
+    const key =
+      typeof d.value !== "string"
+        ? undefined
+        : d.kind === "security-group"
+          ? groupKey(d.value)
+          : d.value.toLowerCase();
+    state = key !== undefined && listed.has(key) ? "no" : "yes";
   }
   if (d.mayBeAbsent === true && state === "yes") {
     // An unknown list or flag may add nothing at all.

@@ -388,6 +388,24 @@ describe("judgeEgress: destinations", () => {
     expect(judgeEntry({ ...tcp25, securityGroups: ["sg-ccc"] }, allow).status).toBe("allows");
     expect(judgeEntry({ ...tcp25, prefixListIds: ["pl-bbb"] }, allow).status).toBe("clear");
     expect(judgeEntry({ ...tcp25, self: true }, allow).status).toBe("allows");
+  });
+
+  it("matches a cross-account group reference with or without the account prefix", () => {
+    const crossAccount = { ...tcp25, securityGroups: ["123456789012/sg-aaa"] };
+    expect(judgeEntry(crossAccount, { allowedDestinations: ["sg-aaa"] }).status).toBe("clear");
+    expect(judgeEntry(crossAccount, { allowedDestinations: ["sg-AAA"] }).status).toBe("clear");
+    expect(
+      judgeEntry(
+        { ...tcp25, securityGroups: ["sg-aaa"] },
+        {
+          allowedDestinations: ["123456789012/sg-aaa"],
+        },
+      ).status,
+    ).toBe("clear");
+    expect(judgeEntry(crossAccount, { allowedDestinations: ["sg-bbb"] })).toMatchObject({
+      status: "allows",
+      destinations: ["123456789012/sg-aaa"],
+    });
     expect(judgeEntry({ ...tcp25, self: true }, { allowedDestinations: ["self"] }).status).toBe(
       "clear",
     );

@@ -283,4 +283,16 @@ describe("no-port-25-egress", () => {
       ),
     ]);
   });
+
+  it("exempts a cross-account group reference listed without its account prefix", async () => {
+    const peer = web([
+      { protocol: "tcp", fromPort: 25, toPort: 25, securityGroups: ["123456789012/sg-0relay"] },
+    ]);
+    expect(
+      (await runResource(noPort25Egress, peer, { allowedDestinations: ["sg-0relay"] })).violations,
+    ).toEqual([]);
+    const out = await runResource(noPort25Egress, peer);
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(/allows TCP port 25 .* to 123456789012\/sg-0relay\./);
+  });
 });
