@@ -33,6 +33,7 @@ const mail = new MailDomain("mail", {
   region,
   dmarc: {
     p: (optional("dmarcPolicy") ?? "quarantine") as DmarcPolicy,
+    // Empty (the project default): undefined, so reports go to mailto:dmarc-reports@<domain>.
     rua: list<string>("dmarcRua"),
     adkim: (optional("dmarcAdkim") ?? "r") as "r" | "s",
     aspf: (optional("dmarcAspf") ?? "r") as "r" | "s",

@@ -22,13 +22,30 @@ import {
 } from "./common";
 
 /**
+ * Where aggregate reports go when the DMARC options leave `rua` undefined:
+ * `mailto:dmarc-reports@<domain>`. A record without `rua=` leaves the owner blind to who sends as
+ * the domain, so the default names a mailbox inside the domain, which needs no authorization
+ * record. Create that mailbox or point `rua` at your report service; `rua: []` publishes none.
+ */
+export function defaultDmarcRua(domain: string): string[] {
+  return [`mailto:dmarc-reports@${domain}`];
+}
+
+/**
  * The DMARC policy published when none is given: quarantine, relaxed DKIM and SPF alignment, and
- * aggregate reports to `dmarc-reports@<domain>`. A record without `rua=` leaves the owner blind to
- * who sends as the domain, so the default names a mailbox inside the domain, which needs no
- * authorization record; point `rua` at your own mailbox or report service.
+ * aggregate reports to {@link defaultDmarcRua}.
  */
 export function defaultDmarc(domain: string): DmarcOptions {
-  return { p: "quarantine", adkim: "r", aspf: "r", rua: [`mailto:dmarc-reports@${domain}`] };
+  return { p: "quarantine", adkim: "r", aspf: "r", rua: defaultDmarcRua(domain) };
+}
+
+/**
+ * The DMARC options to publish: the default when none are given, else the given ones with `rua`
+ * defaulted when it is undefined (an empty list stays empty and publishes no `rua=`).
+ */
+export function effectiveDmarc(domain: string, dmarc: DmarcOptions | undefined): DmarcOptions {
+  if (dmarc === undefined) return defaultDmarc(domain);
+  return dmarc.rua === undefined ? { ...dmarc, rua: defaultDmarcRua(domain) } : dmarc;
 }
 
 /** An SPF record for the domain itself, for senders other than SES. */
@@ -53,8 +70,10 @@ export interface CloudflareMailRecordsArgs {
   records?: MailDnsRecord[];
   /**
    * DMARC for `_dmarc.<domain>`; `false` publishes none. Default `p=quarantine` with relaxed
-   * alignment and aggregate reports to `mailto:dmarc-reports@<domain>`. Report addresses outside
-   * the domain are listed in `reportAuthorizations`.
+   * alignment and aggregate reports to `mailto:dmarc-reports@<domain>`. When the options leave
+   * `rua` undefined, reports go to `mailto:dmarc-reports@<domain>` too: create that mailbox or
+   * point `rua` at your report service; `rua: []` publishes none. Report addresses outside the
+   * domain are listed in `reportAuthorizations`.
    */
   dmarc?: DmarcOptions | false;
   /** Publish an SPF record at the domain itself, merged with the existing one. Default: none. */
@@ -100,8 +119,8 @@ export function validateCloudflareMailRecordsArgs(
   const records: MailDnsRecord[] = [...(args.records ?? [])];
   let reportAuthorizations: ReportAuthorization[] = [];
   if (args.dmarc !== false) {
-    const dmarc = args.dmarc ?? defaultDmarc(domain);
-    failOnErrors("dmarc", dmarc, checkDmarcOptions(dmarc));
+    const dmarc = effectiveDmarc(domain, args.dmarc);
+    failOnErrors("dmarc", args.dmarc ?? dmarc, checkDmarcOptions(dmarc));
     records.push({
       key: "dmarc",
       name: `_dmarc.${domain}`,

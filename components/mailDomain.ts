@@ -37,7 +37,8 @@ export interface MailDomainArgs {
   alarms?: boolean | SesAlarmArgs;
   /**
    * DMARC options, or `false` to publish none. Default `p=quarantine`, relaxed alignment, aggregate
-   * reports to `mailto:dmarc-reports@<domain>`.
+   * reports to `mailto:dmarc-reports@<domain>`, which also applies when the options leave `rua`
+   * undefined: create that mailbox or point `rua` at your report service (`rua: []` publishes none).
    */
   dmarc?: DmarcOptions | false;
   /** An SPF record at the domain for other senders, merged with the existing value. Default: none. */

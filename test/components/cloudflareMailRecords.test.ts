@@ -125,6 +125,25 @@ describe("CloudflareMailRecords", () => {
     expect(sim.ofType(DNS).map((r) => r.inputs.name)).toEqual(["_dmarc.example.com"]);
   });
 
+  it("sends reports to dmarc-reports@<domain> when the DMARC options leave rua undefined", async () => {
+    const component = await build("dns", {
+      zoneId: ZONE,
+      domain: "news.example.com",
+      dmarc: { p: "reject", adkim: "s" },
+    });
+    expect(joinTxt(sim.find(DNS, "dns-dmarc")!.inputs.content as string)).toBe(
+      "v=DMARC1; p=reject; adkim=s; rua=mailto:dmarc-reports@news.example.com",
+    );
+    expect(component.reportAuthorizations).toEqual([]);
+  });
+
+  it("publishes no rua= when the DMARC options give an empty list", async () => {
+    await build("dns", { zoneId: ZONE, domain: "example.com", dmarc: { p: "reject", rua: [] } });
+    expect(joinTxt(sim.find(DNS, "dns-dmarc")!.inputs.content as string)).toBe(
+      "v=DMARC1; p=reject",
+    );
+  });
+
   it("merges the apex SPF with the existing value instead of overwriting it", async () => {
     await build("dns", {
       zoneId: ZONE,

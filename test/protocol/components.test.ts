@@ -60,6 +60,18 @@ async function feed(resources: RecordedResource[]): Promise<Diagnostic[]> {
 const summary = (ds: Diagnostic[]) => ds.map((d) => `${d.policyName}: ${d.message}`);
 
 describe("mailguard's own components pass the pack", () => {
+  it("finds nothing in a MailDomain whose DMARC options leave rua undefined", async () => {
+    const mail = new MailDomain("mail", {
+      domain: "example.com",
+      cloudflareZoneId: ZONE,
+      region: "eu-west-1",
+      dmarc: { p: "reject" },
+    });
+    await valueOf(mail.urn);
+    await settle(sim);
+    expect(summary(await feed(sim.resources))).toEqual([]);
+  });
+
   it("finds nothing in a MailDomain with its defaults", async () => {
     const mail = new MailDomain("mail", {
       domain: "example.com",
@@ -72,12 +84,12 @@ describe("mailguard's own components pass the pack", () => {
     expect(summary(await feed(sim.resources))).toEqual([]);
   });
 
-  it("advises rua= only when the user's DMARC options leave it out", async () => {
+  it("advises rua= only when the user's DMARC options ask for none", async () => {
     const mail = new MailDomain("mail", {
       domain: "example.com",
       cloudflareZoneId: ZONE,
       region: "eu-west-1",
-      dmarc: { p: "reject" },
+      dmarc: { p: "reject", rua: [] },
     });
     await valueOf(mail.urn);
     await settle(sim);
