@@ -106,8 +106,19 @@ export function isDmarcName(name: string): boolean {
   return name === "_dmarc" || name.startsWith("_dmarc.");
 }
 
-/** Is this a DKIM key name (`<selector>._domainkey[.<domain>]`)? */
+/**
+ * Is this a DKIM key name (`<selector>._domainkey[.<domain>]`)? A selector must stand before the
+ * `_domainkey` label: `_domainkey.<domain>` itself held the DomainKeys policy (`o=~`), and
+ * `_adsp._domainkey.<domain>` the ADSP policy (`dkim=all`, RFC 5617); neither is a key record.
+ */
 export function isDomainKeyName(name: string): boolean {
+  const labels = labelsOf(name);
+  const at = labels.indexOf("_domainkey");
+  return at >= 1 && !(at === 1 && labels[0] === "_adsp");
+}
+
+/** Is this name under a `_domainkey` label (key records, and the old DomainKeys and ADSP policies)? */
+export function isUnderDomainKey(name: string): boolean {
   return labelsOf(name).includes("_domainkey");
 }
 

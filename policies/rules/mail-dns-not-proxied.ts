@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../core";
-import { DnsRecordView, isDomainKeyName, labelsOf, stackRecordsOf } from "../lib/dns";
+import { DnsRecordView, isUnderDomainKey, labelsOf, stackRecordsOf } from "../lib/dns";
 import { deferUnknown, recordFor } from "../lib/record-policy";
 import { str } from "../lib/props";
 import { CLOUDFLARE_RECORD_TYPES, DNS_ZONE_TYPES, T } from "../lib/types";
@@ -26,7 +26,7 @@ export function mailRole(view: DnsRecordView): string | undefined {
   if (view.type === "MX") {
     return "an MX record";
   }
-  if (view.name !== undefined && isDomainKeyName(view.name)) {
+  if (view.name !== undefined && isUnderDomainKey(view.name)) {
     return "a DKIM record";
   }
   if (view.name !== undefined && labelsOf(view.name)[0] === "_dmarc") {

@@ -1,3 +1,4 @@
+import { analyzeDkimKey, describe as describeFinding, errorsOf } from "../../policies/core";
 import { dkimRecordValid } from "../../policies/rules/dkim-record-valid";
 import { mailDnsNotProxied } from "../../policies/rules/mail-dns-not-proxied";
 import { loadJson } from "../helpers/vectors";
@@ -15,6 +16,7 @@ interface CnameCase {
   target: string;
   proxied?: boolean;
   valid: boolean;
+  reason?: string;
 }
 const vectors = loadJson<{
   key_records: KeyCase[];
@@ -54,6 +56,29 @@ describe("dkim-record-valid", () => {
     ).toEqual([]);
   });
 
+  it("leaves the DomainKeys and ADSP policy records under _domainkey alone", async () => {
+    const policies = [
+      cfRecord("_domainkey.example.com", "TXT", "o=~"),
+      cfRecord("_domainkey", "TXT", "o=-; r=postmaster@example.com"),
+      r53Record("_adsp._domainkey.example.com", "TXT", ["dkim=all"]),
+      cfRecord("_adsp._domainkey", "TXT", "dkim=discardable"),
+    ];
+    for (const r of policies) {
+      expect((await runResource(dkimRecordValid, r)).violations).toEqual([]);
+    }
+  });
+
+  it("judges a record at a selector as a key record", async () => {
+    for (const name of [
+      "s1._domainkey.example.com",
+      "s1._domainkey",
+      "a.b._domainkey.example.com",
+    ]) {
+      const out = await runResource(dkimRecordValid, cfRecord(name, "TXT", "o=~"));
+      expect(out.violations).toEqual([expect.stringMatching(/p=/)]);
+    }
+  });
+
   const violating: [string, string, string, RegExp][] = [
     [
       "a CNAME whose token differs from its name's",
@@ -77,28 +102,35 @@ describe("dkim-record-valid", () => {
   it.each(violating)("reports %s", async (_label, name, target, pattern) => {
     const r = cfRecord(name, "CNAME", target);
     const out = await runResource(dkimRecordValid, r);
-    expect(out.violations.length).toBeGreaterThan(0);
-    expect(out.violations.join("\n")).toMatch(pattern);
+    expect(out.violations).toEqual([expect.stringMatching(pattern)]);
     expect(out.violations[0]).toContain(`${r.type} "${r.name}"`);
+    expect(out.violations[0]).toMatch(/ Fix: /);
     expect(out.violations.join("\n")).not.toContain(".zone.invalid");
   });
 
   describe("agrees with the DKIM key vectors (revoked keys aside)", () => {
     const keys = vectors.key_records.filter((k) => !/revoked/.test(k.reason));
     it.each(keys.map((k) => [k.reason, k]))("%s", async (_reason, k) => {
-      const out = await runResource(
-        dkimRecordValid,
-        r53Record("sel._domainkey.example.com", "TXT", [k.record]),
+      const r = r53Record("sel._domainkey.example.com", "TXT", [k.record]);
+      const out = await runResource(dkimRecordValid, r);
+      // Exactly the core's errors for the key, each against the resource.
+      const expected = errorsOf(analyzeDkimKey(k.record).findings).map(
+        (f) => `${r.type} "${r.name}": ${describeFinding(f)}`,
       );
-      if (k.valid) {
-        expect(out.violations).toEqual([]);
-      } else {
-        expect(out.violations.length).toBeGreaterThan(0);
-      }
+      expect(expected.length === 0).toBe(k.valid);
+      expect(out.violations).toEqual(expected);
     });
   });
 
   describe("with mail-dns-not-proxied, rejects every invalid Easy DKIM example", () => {
+    /** What each policy says, by the reason the vector gives. */
+    const WHY: Record<string, RegExp[]> = {
+      "target token differs from the selector token": [/token differs/],
+      "Easy DKIM records are CNAMEs, not TXT": [/is not a name=value tag/, /has no p= tag/],
+      "missing the _domainkey label": [/not <token>\._domainkey\.<domain>/],
+      "Cloudflare-proxied CNAME hides the target; DKIM TXT lookups through it fail. Must be DNS-only (proxied=false)":
+        [/a DKIM record at .* is proxied/],
+    };
     it.each(
       vectors.easy_dkim_cname_examples.cases.map((c) => [
         `${c.type} ${c.name} -> ${c.target}${c.proxied ? " (proxied)" : ""}`,
@@ -110,11 +142,9 @@ describe("dkim-record-valid", () => {
         ...(await runResource(dkimRecordValid, r)).violations,
         ...(await runResource(mailDnsNotProxied, r)).violations,
       ];
-      if (c.valid) {
-        expect(found).toEqual([]);
-      } else {
-        expect(found.length).toBeGreaterThan(0);
-      }
+      expect(found).toEqual(
+        c.valid ? [] : WHY[c.reason ?? ""].map((p) => expect.stringMatching(p)),
+      );
     });
   });
 });
