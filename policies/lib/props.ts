@@ -1,11 +1,11 @@
 import { UNKNOWN } from "../core";
 
-/**
- * @pulumi/policy hands policies their properties behind a proxy that throws when a policy reads a
- * value unknown during preview. The proxy answers this key with the object it wraps, so a policy
- * can read every field as plain data and decide from the known ones first.
+/*
+ * @pulumi/policy hands policies their properties behind a proxy whose `get` trap throws when a
+ * policy reads a value unknown during preview. Own property descriptors are not trapped, so they
+ * hold the wrapped object's raw values: reading through them gives plain data without relying on
+ * the SDK's internal accessor key, and lets a policy decide from the known fields first.
  */
-const PROXY_TARGET = "__getSpecialProxyTarget";
 
 /**
  * Every sentinel the engine may send for a value unknown during preview (string, number, boolean,
@@ -24,34 +24,32 @@ const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
 
 export type PlainProps = Record<string, unknown>;
 
-/** The object behind @pulumi/policy's unknown-checking proxy, or the value itself. */
-function unwrap(value: unknown): unknown {
-  if (typeof value === "object" && value !== null) {
-    const target = (value as Record<string, unknown>)[PROXY_TARGET];
-    if (typeof target === "object" && target !== null) {
-      return target;
-    }
-  }
-  return value;
+/** The value of an own property as stored, without running a proxy's `get` trap. */
+function rawOwn(value: object, key: string): unknown {
+  return Object.getOwnPropertyDescriptor(value, key)?.value;
 }
 
 /** A deep copy of `value` as plain data, with every unknown sentinel spelled as the core's `UNKNOWN`. */
 export function plain(value: unknown): unknown {
-  const v = unwrap(value);
-  if (typeof v === "string") {
-    return UNKNOWN_SENTINELS.has(v) ? UNKNOWN : v;
+  if (typeof value === "string") {
+    return UNKNOWN_SENTINELS.has(value) ? UNKNOWN : value;
   }
-  if (Array.isArray(v)) {
-    return v.map(plain);
-  }
-  if (typeof v === "object" && v !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      out[k] = plain(x);
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    const length = rawOwn(value, "length") as number;
+    for (let i = 0; i < length; i++) {
+      out.push(plain(rawOwn(value, String(i))));
     }
     return out;
   }
-  return v;
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      out[k] = plain(rawOwn(value, k));
+    }
+    return out;
+  }
+  return value;
 }
 
 /** A resource's properties as plain data (see {@link plain}); `{}` when they are not an object. */
