@@ -1,45 +1,79 @@
 /**
- * The floor the mailguard pack is measured against: a pack of the same shape (fifteen policies,
- * thirteen with a resource check, eight with a stack check, as in policies/index.ts) whose checks
- * do nothing. What remains is the SDK's own cost: protocol, deserialization, proxies.
+ * The floor the mailguard pack is measured against: the same policies as policies/index.ts (names,
+ * levels, config schemas, which of them have a resource check and which a stack check) whose
+ * checks do nothing. What remains is the SDK's own cost: protocol, deserialization, proxies.
+ *
+ * The list is not copied: the real pack entry is loaded with a PolicyPack that only records its
+ * arguments, so the floor follows every policy added, removed or changed there.
  */
-import { PolicyPack, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import * as path from "path";
+import * as policySdk from "@pulumi/policy";
+import {
+  PolicyPack,
+  PolicyPackArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+
+type AnyPolicy = Partial<ResourceValidationPolicy & StackValidationPolicy> & { name: string };
+
+const PACK_DIR = path.join(__dirname, "..", "..", "policies");
+
+/** The name and arguments policies/index.ts builds its PolicyPack with, without starting it. */
+function recordRealPack(): { name: string; args: PolicyPackArgs } {
+  const sdkPath = require.resolve("@pulumi/policy", { paths: [PACK_DIR] });
+  const cached = require.cache[sdkPath];
+  if (cached === undefined) {
+    throw new Error(`@pulumi/policy at ${sdkPath} is not loaded; the floor pack cannot record`);
+  }
+  let recorded: { name: string; args: PolicyPackArgs } | undefined;
+  class RecordingPolicyPack {
+    constructor(name: string, args: PolicyPackArgs) {
+      recorded = { name, args };
+    }
+  }
+  const recordingExports = new Proxy(policySdk, {
+    get: (target, key) =>
+      key === "PolicyPack" ? RecordingPolicyPack : (Reflect.get(target, key) as unknown),
+  });
+  const entry = require.resolve(path.join(PACK_DIR, "index.ts"));
+  const realExports: unknown = cached.exports;
+  cached.exports = recordingExports;
+  try {
+    // A dynamic load is the point: the entry must run while the recording exports are in place.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(entry);
+  } finally {
+    cached.exports = realExports;
+    delete require.cache[entry];
+  }
+  if (recorded === undefined || recorded.args.policies.length === 0) {
+    throw new Error(
+      `${entry} built no PolicyPack with policies; the floor pack has nothing to mirror`,
+    );
+  }
+  return recorded;
+}
 
 const noop = (): void => undefined;
 
-/** [name, has a resource check, has a stack check], mirroring the mailguard pack. */
-const SHAPE: [string, boolean, boolean][] = [
-  ["no-port-25-egress", true, false],
-  ["vpc-default-security-group-closed", false, true],
-  ["ses-tls-required", true, true],
-  ["ses-dkim-enabled", true, true],
-  ["ses-domain-dmarc-published", false, true],
-  ["spf-record-valid", true, true],
-  ["spf-record-not-permissive", true, false],
-  ["spf-record-advice", true, false],
-  ["dmarc-record-valid", true, true],
-  ["dmarc-policy-enforced", true, false],
-  ["dmarc-record-advice", true, true],
-  ["dkim-record-valid", true, false],
-  ["dkim-key-strength", true, false],
-  ["mail-dns-not-proxied", true, true],
-  ["smtp-user-least-privilege", true, false],
-];
+const real = recordRealPack();
 
-const policies = SHAPE.map(([name, resource, stack]) => {
-  const p: Partial<ResourceValidationPolicy & StackValidationPolicy> = {
-    name,
+const policies = real.args.policies.map((p) => {
+  const q = p as AnyPolicy;
+  const floor: AnyPolicy = {
+    name: q.name,
     description: "Does nothing.",
-    enforcementLevel: "advisory",
-    configSchema: { properties: {} },
+    enforcementLevel: q.enforcementLevel,
+    configSchema: q.configSchema,
   };
-  if (resource) {
-    p.validateResource = noop;
+  if (q.validateResource !== undefined) {
+    floor.validateResource = noop;
   }
-  if (stack) {
-    p.validateStack = noop;
+  if (q.validateStack !== undefined) {
+    floor.validateStack = noop;
   }
-  return p as ResourceValidationPolicy & StackValidationPolicy;
+  return floor as ResourceValidationPolicy & StackValidationPolicy;
 });
 
-new PolicyPack("mailguard-floor", { policies });
+new PolicyPack(`${real.name}-floor`, { policies });
