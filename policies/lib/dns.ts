@@ -1,4 +1,11 @@
-import { isUnknown, joinTxt } from "../core";
+import {
+  Finding,
+  TXT_STRING_MAX_OCTETS,
+  checkTxtContent,
+  finding,
+  isUnknown,
+  joinTxt,
+} from "../core";
 import { T } from "./types";
 import { PlainProps, list, str } from "./props";
 
@@ -24,6 +31,18 @@ export interface DnsRecordView {
   proxied?: boolean;
   /** Fields that held the unknown sentinel, e.g. `content`, `records[1]`, `proxied`. */
   unknownFields: string[];
+  /**
+   * TXT only: values written in a form no DNS server serves (an unterminated quote, a string over
+   * 255 octets), each with the value as it stands in `values`.
+   */
+  txtProblems: TxtProblem[];
+}
+
+/** A TXT value as written that cannot be published as it is. */
+export interface TxtProblem {
+  /** The value as it stands in {@link DnsRecordView.values}. */
+  value: string;
+  finding: Finding;
 }
 
 function normalizeName(name: string): string {
@@ -40,6 +59,32 @@ function joinRoute53Txt(value: string): string {
     return joinTxt(value);
   }
   return value.split('""').join("");
+}
+
+/**
+ * What stops a Route53 TXT value from being published: a value written quoted must be well-formed
+ * quoted strings; otherwise each string between `""` boundaries holds at most 255 octets, or
+ * Route53 rejects the record.
+ */
+function route53TxtFindings(value: string): Finding[] {
+  if (value.trimStart().startsWith('"')) {
+    return checkTxtContent(value);
+  }
+  const findings: Finding[] = [];
+  value.split('""').forEach((s, index) => {
+    const octets = Buffer.byteLength(s, "utf8");
+    if (octets > TXT_STRING_MAX_OCTETS) {
+      findings.push(
+        finding(
+          "error",
+          "txt-string-too-long",
+          `TXT value ${JSON.stringify(value)} holds a string (number ${index + 1}) of ${octets} octets; a character-string holds at most ${TXT_STRING_MAX_OCTETS}, so Route53 rejects the record.`,
+          'Split the value into strings of at most 255 octets with "" between them ("first part""second part").',
+        ),
+      );
+    }
+  });
+  return findings;
 }
 
 /** The record view of a resource, or undefined when the type is not a DNS record resource. */
@@ -67,12 +112,19 @@ export function dnsRecordOf(type: string, props: PlainProps): DnsRecordView | un
     zoneId,
     values: [],
     unknownFields,
+    txtProblems: [],
   };
   if (isCloudflare) {
     const key = props.content !== undefined && props.content !== null ? "content" : "value";
     const content = field(key);
     if (content !== undefined) {
-      view.values.push(view.type === "TXT" ? joinTxt(content) : content);
+      const value = view.type === "TXT" ? joinTxt(content) : content;
+      view.values.push(value);
+      if (view.type === "TXT") {
+        for (const f of checkTxtContent(content)) {
+          view.txtProblems.push({ value, finding: f });
+        }
+      }
     }
     const proxied = props.proxied;
     if (isUnknown(proxied)) {
@@ -89,7 +141,13 @@ export function dnsRecordOf(type: string, props: PlainProps): DnsRecordView | un
       if (isUnknown(r)) {
         unknownFields.push(`records[${i}]`);
       } else if (typeof r === "string") {
-        view.values.push(view.type === "TXT" ? joinRoute53Txt(r) : r);
+        const value = view.type === "TXT" ? joinRoute53Txt(r) : r;
+        view.values.push(value);
+        if (view.type === "TXT") {
+          for (const f of route53TxtFindings(r)) {
+            view.txtProblems.push({ value, finding: f });
+          }
+        }
       }
     });
   }

@@ -4,7 +4,15 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { Finding, SpfAnalysis, analyzeSpf, describe, isSpfRecord } from "../core";
-import { DnsRecordView, StackRecord, dnsRecordOf, fieldPath, stackRecordsOf } from "./dns";
+import {
+  DnsRecordView,
+  StackRecord,
+  dnsRecordOf,
+  fieldPath,
+  isDmarcName,
+  isDomainKeyName,
+  stackRecordsOf,
+} from "./dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "./types";
 import { StackItem, messageFor, propsOf, reportFinding, stackItems } from "./report";
 import { readThroughProxy } from "./props";
@@ -58,18 +66,45 @@ export function valuesUnknown(view: DnsRecordView): boolean {
  * set and returns the findings to report; an unknown value is then handed to the SDK.
  */
 export function txtValuesCheck(
-  judge: (values: string[]) => Finding[],
+  judge: (values: string[], view: DnsRecordView) => Finding[],
 ): NonNullable<ResourceValidationPolicy["validateResource"]> {
   return (args, reportViolation) => {
     const view = recordFor(args, ["TXT"]);
     if (view === undefined) {
       return;
     }
-    for (const f of judge(view.values)) {
+    for (const f of judge(view.values, view)) {
       reportFinding(reportViolation, args.type, args.name, f);
     }
     deferUnknown(args, view, VALUE_FIELDS);
   };
+}
+
+/** Which validity policy reports a TXT value that cannot be published as written. */
+export type TxtKind = "spf" | "dmarc" | "dkim";
+
+/**
+ * The kind of record a TXT value was meant to be: by its name at `_dmarc` and DKIM key names, else
+ * SPF when it begins with `v=spf1` once a stray leading quote is set aside.
+ */
+export function txtKindOf(view: DnsRecordView, value: string): TxtKind | undefined {
+  if (view.name !== undefined && isDmarcName(view.name)) {
+    return "dmarc";
+  }
+  if (view.name !== undefined && isDomainKeyName(view.name)) {
+    return "dkim";
+  }
+  return isSpfRecord(value.replace(/^\s*"/, "")) ? "spf" : undefined;
+}
+
+/** The findings for TXT values of `kind` that no DNS server could serve as written. */
+export function txtProblemsOf(view: DnsRecordView, kind: TxtKind): Finding[] {
+  return view.txtProblems.filter((p) => txtKindOf(view, p.value) === kind).map((p) => p.finding);
+}
+
+/** Whether a value could not be read as quoted strings, so that its text is not the record's. */
+export function isBadlyQuoted(view: DnsRecordView, value: string): boolean {
+  return view.txtProblems.some((p) => p.value === value && p.finding.code === "txt-bad-quoting");
 }
 
 /** The core's analysis of each SPF record among TXT values, for the SPF policies. */

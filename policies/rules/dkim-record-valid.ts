@@ -1,6 +1,12 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { analyzeDkimKey, checkEasyDkimCname, errorsOf, SES_DKIM_TARGET_SUFFIX } from "../core";
-import { VALUE_FIELDS, deferUnknown, recordFor } from "../lib/record-policy";
+import {
+  VALUE_FIELDS,
+  deferUnknown,
+  isBadlyQuoted,
+  recordFor,
+  txtProblemsOf,
+} from "../lib/record-policy";
 import { isDomainKeyName } from "../lib/dns";
 import { reportFinding } from "../lib/report";
 
@@ -55,7 +61,10 @@ export const dkimRecordValid: ResourceValidationPolicy = {
       return;
     }
     if (view.type === "TXT" && isDomainKeyName(view.name)) {
-      for (const value of view.values) {
+      for (const f of txtProblemsOf(view, "dkim")) {
+        reportFinding(reportViolation, args.type, args.name, f);
+      }
+      for (const value of view.values.filter((v) => !isBadlyQuoted(view, v))) {
         const key = analyzeDkimKey(value);
         // An empty p= is how RFC 6376 3.6.1 retires a selector: deliberate, not broken.
         for (const f of errorsOf(key.findings).filter(

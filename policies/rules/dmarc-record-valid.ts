@@ -6,6 +6,7 @@ import {
   deferUnknown,
   recordFor,
   sharedRecordSetCheck,
+  txtProblemsOf,
 } from "../lib/record-policy";
 import { isDmarcName } from "../lib/dns";
 import { reportFinding } from "../lib/report";
@@ -65,9 +66,10 @@ export const dmarcRecordValid: ResourceValidationPolicy & StackValidationPolicy 
     // Each value meant as DMARC is judged on its own. A Route53 resource is the whole record set
     // at its name, so the set is judged here too; a Cloudflare record is one value of a set that
     // sibling records may complete, so its set is judged at stack level.
-    const findings = view.values
-      .filter((v) => MEANT_AS_DMARC.test(v))
-      .flatMap((v) => analyzeDmarc(v).findings);
+    const findings = txtProblemsOf(view, "dmarc");
+    findings.push(
+      ...view.values.filter((v) => MEANT_AS_DMARC.test(v)).flatMap((v) => analyzeDmarc(v).findings),
+    );
     if (view.provider === "route53" && view.values.length > 0) {
       findings.push(
         ...dmarcRecordSetFindings(

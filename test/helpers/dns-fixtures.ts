@@ -1,5 +1,5 @@
 /** DNS record resources as each provider declares them, for the record policies' tests. */
-import { quoteTxt } from "../../policies/core/txt";
+import { quoteTxt, splitTxt } from "../../policies/core/txt";
 import type { Resource } from "./policy-support";
 
 export const CF_DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
@@ -44,7 +44,15 @@ export function cfLegacyRecord(
   };
 }
 
-/** A Route53 record set holding several values. */
+/**
+ * A TXT value as a Route53 record takes it: strings of at most 255 octets with `""` between them
+ * (the provider quotes the value and Route53 reads `""` as the boundary between two strings).
+ */
+export function route53Txt(value: string): string {
+  return splitTxt(value).join('""');
+}
+
+/** A Route53 record set holding several values, as written. */
 export function r53Record(name: string, type: string, records: string[]): Resource {
   return {
     type: R53_RECORD,
@@ -58,6 +66,6 @@ export function txtShapes(name: string, value: string): Resource[] {
   return [
     cfRecord(name, "TXT", value),
     cfLegacyRecord(name, "TXT", value),
-    r53Record(name, "TXT", [value]),
+    r53Record(name, "TXT", [route53Txt(value)]),
   ];
 }

@@ -2,7 +2,7 @@ import { analyzeDkimKey, describe as describeFinding, errorsOf } from "../../pol
 import { dkimRecordValid } from "../../policies/rules/dkim-record-valid";
 import { mailDnsNotProxied } from "../../policies/rules/mail-dns-not-proxied";
 import { loadJson } from "../helpers/vectors";
-import { cfRecord, r53Record, txtShapes } from "../helpers/dns-fixtures";
+import { cfRecord, r53Record, route53Txt, txtShapes } from "../helpers/dns-fixtures";
 import { UNKNOWN, runResource } from "../helpers/policy-support";
 
 interface KeyCase {
@@ -111,7 +111,7 @@ describe("dkim-record-valid", () => {
   describe("agrees with the DKIM key vectors (revoked keys aside)", () => {
     const keys = vectors.key_records.filter((k) => !/revoked/.test(k.reason));
     it.each(keys.map((k) => [k.reason, k]))("%s", async (_reason, k) => {
-      const r = r53Record("sel._domainkey.example.com", "TXT", [k.record]);
+      const r = r53Record("sel._domainkey.example.com", "TXT", [route53Txt(k.record)]);
       const out = await runResource(dkimRecordValid, r);
       // Exactly the core's errors for the key, each against the resource.
       const expected = errorsOf(analyzeDkimKey(k.record).findings).map(
@@ -146,5 +146,21 @@ describe("dkim-record-valid", () => {
         c.valid ? [] : WHY[c.reason ?? ""].map((p) => expect.stringMatching(p)),
       );
     });
+  });
+
+  it("reports a key value with an unterminated quote as a quoting error only", async () => {
+    const r = {
+      ...cfRecord("s1._domainkey", "TXT", "x"),
+      props: {
+        zoneId: "zone-1",
+        name: "s1._domainkey",
+        type: "TXT",
+        ttl: 1,
+        content: `"${strongKey.record}`,
+      },
+    };
+    expect((await runResource(dkimRecordValid, r)).violations).toEqual([
+      expect.stringMatching(/starts with a quote but is not a list of quoted strings/),
+    ]);
   });
 });

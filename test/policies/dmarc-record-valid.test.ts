@@ -179,4 +179,22 @@ describe("dmarc-record-valid", () => {
       },
     );
   });
+
+  it("reports a DMARC value with an unterminated quote once, as a quoting error", async () => {
+    const zone = { type: CF_ZONE, name: "zone", props: { id: "zone-1", name: "example.com" } };
+    const r = {
+      ...cfRecord("_dmarc", "TXT", "x"),
+      props: {
+        zoneId: "zone-1",
+        name: "_dmarc",
+        type: "TXT",
+        ttl: 1,
+        content: '"v=DMARC1; p=reject',
+      },
+    };
+    expect((await runResource(dmarcRecordValid, r)).violations).toEqual([
+      expect.stringMatching(/starts with a quote but is not a list of quoted strings/),
+    ]);
+    expect((await runStack(dmarcRecordValid, [zone, r])).violations).toEqual([]);
+  });
 });

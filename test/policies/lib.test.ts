@@ -108,7 +108,10 @@ describe("DNS record adapters", () => {
   it("turns zone-relative names into full names with the stack's zones", () => {
     const zones = zoneNamesOf([{ type: CF_ZONE, props: { id: "z1", name: "example.com" } }]);
     const at = (name: string, zoneId = "z1") =>
-      fqdnOf({ provider: "cloudflare", name, zoneId, values: [], unknownFields: [] }, zones);
+      fqdnOf(
+        { provider: "cloudflare", name, zoneId, values: [], unknownFields: [], txtProblems: [] },
+        zones,
+      );
     expect(at("@")).toBe("example.com");
     expect(at("_dmarc")).toBe("_dmarc.example.com");
     expect(at("_dmarc.example.com")).toBe("_dmarc.example.com");
@@ -116,7 +119,12 @@ describe("DNS record adapters", () => {
   });
 
   it("lets a name relative to an undeclared zone stand at any name it may be short for", () => {
-    const view = { provider: "cloudflare" as const, values: [], unknownFields: [] };
+    const view = {
+      provider: "cloudflare" as const,
+      values: [],
+      unknownFields: [],
+      txtProblems: [],
+    };
     const index = new NameIndex();
     index.add({ item: null, view, fqdn: "_dmarc", zoneKnown: false });
     index.add({ item: null, view, fqdn: "_dmarc.example.org", zoneKnown: true });

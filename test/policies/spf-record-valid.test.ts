@@ -1,6 +1,6 @@
 import { spfRecordValid } from "../../policies/rules/spf-record-valid";
 import { loadJson } from "../helpers/vectors";
-import { CF_ZONE, cfRecord, r53Record, txtShapes } from "../helpers/dns-fixtures";
+import { CF_ZONE, cfRecord, r53Record, route53Txt, txtShapes } from "../helpers/dns-fixtures";
 import { UNKNOWN, runResource, runStack } from "../helpers/policy-support";
 
 interface SpfCase {
@@ -111,6 +111,52 @@ describe("spf-record-valid", () => {
       } else {
         expect(out.violations).toEqual([]);
       }
+    });
+  });
+
+  describe("TXT content no DNS server can serve as written", () => {
+    const raw = (content: string) => ({
+      ...cfRecord("example.com", "TXT", "x"),
+      props: { zoneId: "zone-1", name: "example.com", type: "TXT", ttl: 1, content },
+    });
+    const long = `v=spf1 ${Array.from({ length: 30 }, (_, i) => `ip4:192.0.2.${i}`).join(" ")} -all`;
+
+    it("reports an SPF value with an unterminated quote", async () => {
+      const out = await runResource(spfRecordValid, raw('"v=spf1 foo -all'));
+      expect(out.violations).toEqual([
+        expect.stringMatching(
+          /TXT content "\\"v=spf1 foo -all" starts with a quote but is not a list of quoted strings\. Fix: /,
+        ),
+      ]);
+    });
+
+    it("reports a quoted SPF string over 255 octets", async () => {
+      const out = await runResource(spfRecordValid, raw(`"${long}"`));
+      expect(long.length).toBeGreaterThan(255);
+      expect(out.violations).toEqual([
+        expect.stringMatching(
+          /TXT string 1 of .* is \d+ octets; a character-string holds at most 255/,
+        ),
+      ]);
+    });
+
+    it("reports an unsplit Route53 SPF value over 255 octets, and passes it split", async () => {
+      const out = await runResource(spfRecordValid, r53Record("example.com", "TXT", [long]));
+      expect(out.violations).toEqual([
+        expect.stringMatching(
+          /holds a string \(number 1\) of \d+ octets; .* so Route53 rejects the record/,
+        ),
+      ]);
+      expect(
+        (await runResource(spfRecordValid, r53Record("example.com", "TXT", [route53Txt(long)])))
+          .violations,
+      ).toEqual([]);
+    });
+
+    it("leaves badly quoted values that are not SPF to their own policies", async () => {
+      expect((await runResource(spfRecordValid, raw('"site-verification=abc'))).violations).toEqual(
+        [],
+      );
     });
   });
 });
