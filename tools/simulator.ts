@@ -7,7 +7,9 @@
  *   access key ids of the right shape, an SES SMTP password really derived from the secret for the
  *   region, real RSA/ECDSA/Ed25519 keys for `tls.PrivateKey`, autonamed `name`s.
  * - The region of a resource is its own `region` input (AWS provider 7), else the region of the
- *   explicit provider that manages it, else the simulator's default region.
+ *   explicit provider that manages it, else the simulator's default region. Regional AWS
+ *   resources return it as their `region` output; global ones (IAM) have none, though an access
+ *   key's `sesSmtpPasswordV4` is derived for its provider's region, as the provider does.
  * - In preview (`isDryRun()`), computed outputs are left unknown, as the engine leaves them.
  * - Secret inputs stay secret, and `additionalSecretOutputs` (plus the provider schemas' secret
  *   outputs) are returned secret, as the engine does.
@@ -58,7 +60,7 @@ export interface RecordedResource {
   parent?: string;
   /** Provider reference (`<urn>::<id>`) when an explicit provider manages the resource. */
   provider?: string;
-  /** Region the resource lives in (AWS resources only). */
+  /** Region the resource lives in (regional AWS resources only; IAM is global). */
   region?: string;
   custom: boolean;
   /** Inputs as plain data: secrets unwrapped, unknown values as the UNKNOWN sentinel string. */
@@ -70,7 +72,7 @@ export interface RecordedResource {
   id?: string;
   /** Outputs returned to the program, as plain data (secrets unwrapped). */
   state: Record<string, unknown>;
-  /** Top-level output names returned secret. */
+  /** Top-level output names returned secret, or holding a secret inside (the SDK makes those secret). */
   secretOutputs: string[];
 }
 
@@ -131,12 +133,44 @@ interface MonitorLike {
 const SECRET_SIG_KEY = pulumi.runtime.specialSigKey;
 const SECRET_SIG = pulumi.runtime.specialSecretSig;
 
-/** Outputs the provider schemas mark secret, which the engine returns secret in any case. */
+/**
+ * Outputs the provider schemas mark secret, which the engine returns secret in any case; a dotted
+ * path names a nested field (the SDK then makes the whole top-level output secret).
+ */
 const SCHEMA_SECRET_OUTPUTS: Record<string, string[]> = {
   "aws:iam/accessKey:AccessKey": ["secret", "sesSmtpPasswordV4"],
+  "aws:sesv2/emailIdentity:EmailIdentity": ["dkimSigningAttributes.domainSigningPrivateKey"],
   "tls:index/privateKey:PrivateKey": ["privateKeyOpenssh", "privateKeyPem", "privateKeyPemPkcs8"],
   "aws:secretsmanager/secretVersion:SecretVersion": ["secretString", "secretBinary"],
 };
+
+/** Global AWS resources (IAM): they have no region, so no `region` input or output. */
+function isGlobalAws(type: string): boolean {
+  return type.startsWith("aws:iam/");
+}
+
+/** Wraps the value at a dotted path of `state` as a secret, when it is there. */
+function secretWrapPath(state: Record<string, unknown>, path: string): void {
+  const [head, ...rest] = path.split(".");
+  if (rest.length === 0) {
+    if (state[head] !== undefined) state[head] = secretWrap(state[head]);
+    return;
+  }
+  const inner = state[head];
+  if (isPlainObject(inner)) {
+    const copy = { ...inner };
+    secretWrapPath(copy, rest.join("."));
+    state[head] = copy;
+  }
+}
+
+/** Whether a value is or holds a secret anywhere inside. */
+function holdsSecret(value: unknown): boolean {
+  if (isSecretWrapper(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsSecret);
+  if (isPlainObject(value)) return Object.values(value).some(holdsSecret);
+  return false;
+}
 
 /** Resources whose provider picks a `name` of `<logical name>-<7 hex>` when none is given. */
 const AUTONAMED = new Set([
@@ -537,12 +571,13 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
         : (computed.id ?? `${args.name}-${hex(urn, 8)}`);
 
     const state: Record<string, unknown> = { ...rawInputs, ...computed.state };
-    if (isAws && region && args.type !== "pulumi:providers:aws" && !dryRun) state.region = region;
+    const global = isGlobalAws(args.type);
+    if (isAws && region && !isProvider && !global && !dryRun) state.region = region;
     const secretKeys = new Set([
       ...(pending?.options.additionalSecretOutputs ?? []),
       ...(SCHEMA_SECRET_OUTPUTS[args.type] ?? []),
     ]);
-    for (const key of secretKeys) if (state[key] !== undefined) state[key] = secretWrap(state[key]);
+    for (const key of secretKeys) secretWrapPath(state, key);
 
     this.resources.push({
       type: args.type,
@@ -550,14 +585,14 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
       urn,
       parent: pending?.parent,
       provider: args.provider || undefined,
-      region,
+      region: global ? undefined : region,
       custom: args.custom !== false,
       inputs,
       secretInputs: Object.keys(rawInputs).filter((k) => isSecretWrapper(rawInputs[k])),
       options: pending?.options,
       id,
       state: plainRecord(state),
-      secretOutputs: Object.keys(state).filter((k) => isSecretWrapper(state[k])),
+      secretOutputs: Object.keys(state).filter((k) => holdsSecret(state[k])),
     });
     return { id, state };
   }

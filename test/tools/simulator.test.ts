@@ -72,10 +72,64 @@ describe("ProviderSimulator under setMocks", () => {
     await settle(sim);
     const recorded = sim.find("aws:iam/accessKey:AccessKey", "k")!;
     expect(recorded.parent).toBe("urn:pulumi:stack::project::test:index:Parent::p");
-    expect(recorded.region).toBe("eu-west-1");
     expect(recorded.options?.additionalSecretOutputs).toEqual(["secret", "sesSmtpPasswordV4"]);
     expect(recorded.secretOutputs.sort()).toEqual(["secret", "sesSmtpPasswordV4"]);
-    expect(sim.find("aws:iam/user:User", "u")!.region).toBe("us-east-1");
+    expect(sim.find("aws:sesv2/emailIdentity:EmailIdentity", "id")!.state.region).toBe("eu-west-1");
+  });
+
+  it("gives global IAM resources no region output, though the key's SMTP password follows its provider", async () => {
+    const sim = await simulate({ region: "us-east-1" });
+    const euw1 = new aws.Provider("euw1", { region: "eu-west-1" });
+    const user = new aws.iam.User("u", {});
+    const policy = new aws.iam.UserPolicy("p", { user: user.name, policy: "{}" });
+    const key = new aws.iam.AccessKey("k", { user: user.name }, { provider: euw1 });
+    await valueOf(policy.id);
+    const secret = (await resolve(key.secret)).value!;
+    expect((await resolve(key.sesSmtpPasswordV4)).value).toBe(
+      smtpPasswordStepByStep(secret, "eu-west-1"),
+    );
+    await settle(sim);
+    for (const type of [
+      "aws:iam/user:User",
+      "aws:iam/userPolicy:UserPolicy",
+      "aws:iam/accessKey:AccessKey",
+    ]) {
+      const [r] = sim.ofType(type);
+      expect({ type, region: r.region, output: "region" in r.state }).toEqual({
+        type,
+        region: undefined,
+        output: false,
+      });
+    }
+  });
+
+  it("keeps a BYODKIM signing key secret in the EmailIdentity's outputs", async () => {
+    const sim = await simulate({ region: "us-east-1" });
+    const identity = new aws.sesv2.EmailIdentity("byodkim", {
+      emailIdentity: "example.com",
+      dkimSigningAttributes: {
+        domainSigningSelector: "s1",
+        domainSigningPrivateKey: pulumi.secret("MIIEow-not-a-real-key"),
+      },
+    });
+    const attributes = await resolve(identity.dkimSigningAttributes);
+    expect(attributes.secret).toBe(true);
+    expect(attributes.value?.domainSigningPrivateKey).toBe("MIIEow-not-a-real-key");
+    await settle(sim);
+    const recorded = sim.find("aws:sesv2/emailIdentity:EmailIdentity", "byodkim")!;
+    expect(recorded.secretOutputs).toEqual(["dkimSigningAttributes"]);
+  });
+
+  it("keeps the signing key secret even when the program passed it as plain text, as the schema does", async () => {
+    const sim = await simulate({ region: "us-east-1" });
+    const identity = new aws.sesv2.EmailIdentity("plain", {
+      emailIdentity: "example.org",
+      dkimSigningAttributes: { domainSigningSelector: "s1", domainSigningPrivateKey: "MIIE-plain" },
+    });
+    expect((await resolve(identity.dkimSigningAttributes)).secret).toBe(true);
+    const easy = new aws.sesv2.EmailIdentity("easy", { emailIdentity: "example.net" });
+    expect((await resolve(easy.dkimSigningAttributes)).secret).toBe(false);
+    await settle(sim);
   });
 
   it("refuses invokes it does not simulate", () => {

@@ -167,7 +167,9 @@ export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettin
   const settings: SmtpSettings[] = [];
   for (const key of run.resources) {
     if (key.type !== ACCESS_KEY) continue;
-    const region = str(key.outputs.region) ?? defaultRegion;
+    const region =
+      str(rec(run.outputs[outputPathOf(run.outputs, key.id)?.split(/[.[]/)[0] ?? ""]).region) ??
+      defaultRegion;
     const password = key.outputs.sesSmtpPasswordV4;
     const passwordOutput = outputPathOf(run.outputs, password);
     const usernameOutput = outputPathOf(run.outputs, key.id);
