@@ -63,7 +63,10 @@ if (vpcId !== undefined) {
   });
 }
 
-/** SMTP connection bundle (secret): host, port 587 with STARTTLS, 465, username, password, region. */
+/**
+ * SMTP connection bundle (secret): host, port 587 with STARTTLS, 465, username, password, region,
+ * credentialsVersion.
+ */
 export const smtp = mail.smtp;
 /** Secrets Manager secret holding the bundle as JSON, for applications to read at start. */
 export const smtpSecretArn = mail.secretArn;

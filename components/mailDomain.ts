@@ -60,10 +60,13 @@ export interface MailDomainArgs {
 /**
  * Everything to send mail from a domain: SES (SesSender), SMTP credentials on port 587
  * (SmtpCredentials) and the DNS records on Cloudflare (CloudflareMailRecords). All arguments are
- * checked before any child is created.
+ * checked before any child resource is registered.
  */
 export class MailDomain extends pulumi.ComponentResource {
-  /** The SMTP connection bundle (secret): host, port 587 STARTTLS, 465, username, password, region. */
+  /**
+   * The SMTP connection bundle (secret): host, port 587 STARTTLS, 465, username, password, region,
+   * credentialsVersion.
+   */
   readonly smtp: pulumi.Output<SmtpBundle>;
   /** ARN of the Secrets Manager secret holding the bundle as JSON. */
   readonly secretArn: pulumi.Output<string>;
@@ -101,7 +104,7 @@ export class MailDomain extends pulumi.ComponentResource {
       alarms: args.alarms,
       tags: args.tags,
     };
-    // Every child's arguments, checked before the first child exists.
+    // Every child's arguments, checked before the first child is registered.
     validateFor("MailDomain", name, this, () => {
       validateSesSenderArgs(sesArgs);
       validateSmtpCredentialsArgs({

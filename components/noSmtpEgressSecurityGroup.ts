@@ -267,9 +267,9 @@ export function validateNoSmtpEgressArgs(
 /**
  * A security group whose egress allows, by default, everything but TCP 25 (TCP 0-24 and
  * 26-65535, all UDP, ICMP and ICMPv6, to `0.0.0.0/0` and `::/0`), or exactly the allowlist given;
- * rules are `aws.vpc.SecurityGroupEgressRule`s, and the group has no inline rules (so the
- * provider removes AWS's default allow-all egress). Optionally denies TCP 25 egress in network
- * ACLs too. Send mail on 587 or 465 instead.
+ * rules are `aws.vpc.SecurityGroupEgressRule`s and the group declares no inline rules. The AWS
+ * provider removes the allow-all egress rule AWS gives every new group when it creates the group.
+ * Optionally denies TCP 25 egress in network ACLs too. Send mail on 587 or 465 instead.
  */
 export class NoSmtpEgressSecurityGroup extends pulumi.ComponentResource {
   /** Id of the security group. */

@@ -304,7 +304,8 @@ export class SmtpCredentials extends pulumi.ComponentResource {
 
     this.secretArn = secret.arn;
     this.userName = user.name;
-    // The key id is half of the SMTP login: secret like the password.
+    // The key id is half of the SMTP login: every output carrying it is secret, like the password
+    // (the AccessKey's id itself is kept in state as plain text, as every resource id is).
     this.username = pulumi.secret(key.id);
     this.registerOutputs({
       bundle: this.bundle,
