@@ -94,8 +94,42 @@ describe("the mailguard pack over pulumirpc.Analyzer", () => {
       expect(p?.description).toMatch(/\.$/);
       expect(Object.keys(p?.configSchema?.properties ?? {}).sort()).toEqual([...props].sort());
     }
-    const egress = info.policies.find((p) => p.name === "no-port-25-egress");
-    expect(egress?.configSchema?.properties.ports).toMatchObject({ type: "array", default: [25] });
+    const schemaOf = (name: string) =>
+      info.policies.find((p) => p.name === name)?.configSchema?.properties ?? {};
+    expect(schemaOf("no-port-25-egress")).toEqual({
+      ports: expect.objectContaining({
+        type: "array",
+        items: { type: "integer", minimum: 0, maximum: 65535 },
+        minItems: 1,
+        default: [25],
+      }),
+      allowedDestinations: expect.objectContaining({
+        type: "array",
+        items: { type: "string" },
+        default: [],
+      }),
+    });
+    expect(schemaOf("dmarc-policy-enforced")).toEqual({
+      minimumPolicy: expect.objectContaining({
+        type: "string",
+        enum: ["none", "quarantine", "reject"],
+        default: "quarantine",
+      }),
+      requireFullPct: expect.objectContaining({ type: "boolean", default: true }),
+    });
+    expect(schemaOf("dkim-key-strength")).toEqual({
+      minimumRsaBits: expect.objectContaining({ type: "integer", minimum: 1024, default: 2048 }),
+    });
+    expect(schemaOf("smtp-user-least-privilege")).toEqual({
+      allowedActions: expect.objectContaining({
+        type: "array",
+        items: { type: "string" },
+        default: ["ses:SendRawEmail", "ses:SendEmail"],
+      }),
+    });
+    expect(schemaOf("ses-tls-required")).toEqual({
+      externalConfigurationSets: expect.objectContaining({ type: "array", default: [] }),
+    });
     expect(
       info.policies.find((p) => p.name === "vpc-default-security-group-closed")?.policyType,
     ).toBe("stack");
@@ -194,5 +228,33 @@ describe("the mailguard pack over pulumirpc.Analyzer", () => {
       ["dmarc-policy-enforced", "advisory"],
     ]);
     expect(d[0].message).toMatch(/p=quarantine .* weaker than reject/);
+  });
+
+  it("applies Configure to ports: judges the configured ports, and refuses an empty list", async () => {
+    const submission2525 = {
+      type: SG,
+      name: "submit",
+      properties: {
+        egress: [{ protocol: "tcp", fromPort: 2525, toPort: 2525, cidrBlocks: ["0.0.0.0/0"] }],
+      },
+    };
+    await pack.configure({ "no-port-25-egress": { ports: [25] } });
+    expect((await pack.analyze(submission2525)).diagnostics).toEqual([]);
+
+    await pack.configure({ "no-port-25-egress": { ports: [25, 2525] } });
+    const judged = (await pack.analyze(submission2525)).diagnostics;
+    expect(judged.map((d) => [d.policyName, d.enforcementLevel])).toEqual([
+      ["no-port-25-egress", "mandatory"],
+    ]);
+    expect(judged[0].message).toContain(
+      `${SG} "submit": Egress rule egress[0] allows TCP port 2525 (protocol "tcp" ports 2525..2525) to 0.0.0.0/0.`,
+    );
+
+    await pack.configure({ "no-port-25-egress": { ports: [] } });
+    const refused = (await pack.analyze(allEgress("0.0.0.0/0"))).diagnostics;
+    expect(refused.map((d) => d.policyName)).toEqual(["no-port-25-egress"]);
+    expect(refused[0].message).toContain(
+      `${SG} "web": cannot be judged: Option ports is empty, so no port would be judged and every rule would pass.`,
+    );
   });
 });
