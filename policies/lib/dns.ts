@@ -6,6 +6,7 @@ import {
   isUnknown,
   joinTxt,
 } from "../core";
+import { parse } from "tldts";
 import { T } from "./types";
 import { PlainProps, list, str } from "./props";
 
@@ -243,7 +244,7 @@ export interface StackRecord<I> {
   view: DnsRecordView;
   /** Full name: a name ending in a known zone, or relative to one; the name as written otherwise. */
   fqdn?: string;
-  /** True when the name may be relative to a zone the stack does not declare. */
+  /** True when the stack declares the record's zone; otherwise its name may be relative to it. */
   zoneKnown: boolean;
 }
 
@@ -267,41 +268,98 @@ export function stackRecordsOf<I extends { type: string; props: PlainProps }>(
   return out;
 }
 
+/** How a name was found in a {@link NameIndex}. */
+export interface NameMatch<I> {
+  /** The records found: at the full name, or else with names that may be short for it. */
+  records: StackRecord<I>[];
+  /**
+   * True when only names relative to an undeclared zone matched and the stack's records sit in
+   * more than one undeclared zone, so which domain those names belong to cannot be told.
+   */
+  ambiguous: boolean;
+}
+
+/** Stands for a zone id unknown during preview, which may be any zone. */
+const UNKNOWN_ZONE = "(unknown zone)";
+
 /**
  * The names records stand at, indexed once so that a stack policy asks "is there a record at this
  * name?" in time bounded by the name's labels. A record whose zone the stack does not declare may
  * have a name relative to that zone, so `_dmarc` and `_dmarc.mail` may stand at
- * `_dmarc.mail.example.com`.
+ * `_dmarc.mail.example.com`; such a loose match is trusted only when the stack's records sit in a
+ * single undeclared zone, and is reported as ambiguous otherwise.
  */
-export class NameIndex {
-  private readonly full = new Set<string>();
-  private readonly loose = new Set<string>();
+export class NameIndex<I> {
+  private readonly full = new Map<string, StackRecord<I>[]>();
+  private readonly loose = new Map<string, StackRecord<I>[]>();
+  private readonly undeclaredZones: number;
 
-  add(record: StackRecord<unknown>): void {
-    if (record.fqdn === undefined) {
-      return;
+  /**
+   * @param records every DNS record of the stack: their undeclared zones decide what is ambiguous.
+   * @param include the records to index.
+   */
+  constructor(
+    records: readonly StackRecord<I>[],
+    include: (record: StackRecord<I>) => boolean = () => true,
+  ) {
+    const zones = new Set<string>();
+    for (const r of records) {
+      if (!r.zoneKnown) {
+        zones.add(r.view.zoneId ?? UNKNOWN_ZONE);
+      }
+      if (r.fqdn === undefined || !include(r)) {
+        continue;
+      }
+      push(this.full, r.fqdn, r);
+      if (!r.zoneKnown) {
+        push(this.loose, r.fqdn, r);
+      }
     }
-    this.full.add(record.fqdn);
-    if (!record.zoneKnown) {
-      this.loose.add(record.fqdn);
-    }
+    this.undeclaredZones = zones.size;
   }
 
-  has(fqdn: string): boolean {
-    if (this.full.has(fqdn)) {
-      return true;
+  find(fqdn: string): NameMatch<I> | undefined {
+    const exact = this.full.get(fqdn);
+    if (exact !== undefined) {
+      return { records: exact, ambiguous: false };
     }
+    const records: StackRecord<I>[] = [];
     for (
       let dot = fqdn.indexOf(".");
       dot >= 0 && this.loose.size > 0;
       dot = fqdn.indexOf(".", dot + 1)
     ) {
-      if (this.loose.has(fqdn.slice(0, dot))) {
-        return true;
-      }
+      records.push(...(this.loose.get(fqdn.slice(0, dot)) ?? []));
     }
-    return false;
+    return records.length === 0 ? undefined : { records, ambiguous: this.undeclaredZones > 1 };
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) {
+    map.set(key, [value]);
+  } else {
+    list.push(value);
+  }
+}
+
+/** `"name" in zone <id>`, how a message names a record whose zone the stack does not declare. */
+export function looseRecordLabel(record: StackRecord<unknown>): string {
+  return `"${record.view.name ?? ""}" in zone ${record.view.zoneId ?? "(unknown)"}`;
+}
+
+/**
+ * Whether a record's full name can be told: its zone is declared in the stack, or the name ends in
+ * a listed public suffix under a registrable domain (`mail` alone may be short for
+ * `mail.example.com`).
+ */
+export function isNameResolved(record: StackRecord<unknown>, name: string): boolean {
+  if (record.zoneKnown) {
+    return true;
+  }
+  const parsed = parse(name, { allowPrivateDomains: true });
+  return parsed.domain !== null && (parsed.isIcann === true || parsed.isPrivate === true);
 }
 
 /** `records[1]` -> `["records", 1]`, the path @pulumi/policy's proxy names. */

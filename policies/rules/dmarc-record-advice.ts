@@ -7,7 +7,7 @@ import {
   warningsOf,
 } from "../core";
 import { VALUE_FIELDS, deferUnknown, recordFor, valuesUnknown } from "../lib/record-policy";
-import { isDmarcName, stackRecordsOf } from "../lib/dns";
+import { isDmarcName, isNameResolved, stackRecordsOf } from "../lib/dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "../lib/types";
 import { configOf, messageFor, reportFinding, stackItems } from "../lib/report";
 
@@ -79,6 +79,9 @@ export const dmarcRecordAdvice: ResourceValidationPolicy & StackValidationPolicy
         continue;
       }
       const policyDomain = fqdn.slice("_dmarc.".length);
+      if (!isNameResolved(r, policyDomain)) {
+        continue; // A name relative to an undeclared zone: its domain cannot be told.
+      }
       for (const value of r.view.values) {
         const record = analyzeDmarc(value).record;
         if (record === undefined) {

@@ -1,10 +1,18 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isUnknown } from "../core";
-import { DnsRecordView, isUnderDomainKey, labelsOf, stackRecordsOf } from "../lib/dns";
+import {
+  DnsRecordView,
+  NameIndex,
+  StackRecord,
+  isUnderDomainKey,
+  labelsOf,
+  looseRecordLabel,
+  stackRecordsOf,
+} from "../lib/dns";
 import { deferUnknown, recordFor } from "../lib/record-policy";
 import { str } from "../lib/props";
 import { CLOUDFLARE_RECORD_TYPES, DNS_ZONE_TYPES, T } from "../lib/types";
-import { messageFor, stackItems } from "../lib/report";
+import { StackItem, messageFor, stackItems } from "../lib/report";
 
 const MAIL_FROM_TYPES: ReadonlySet<string> = new Set([
   "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
@@ -99,19 +107,24 @@ export const mailDnsNotProxied: ResourceValidationPolicy & StackValidationPolicy
     if (mailFromDomains.size === 0) {
       return;
     }
-    for (const r of stackRecordsOf(items)) {
-      if (r.fqdn === undefined || r.view.proxied !== true || mailRole(r.view) !== undefined) {
-        continue; // Mail records in their own right are judged per resource.
-      }
-      if (mailFromDomains.has(r.fqdn)) {
-        reportViolation(
-          messageFor(
-            r.item.type,
-            r.item.name,
-            `a record at the SES MAIL FROM domain ${r.fqdn} is proxied. ${FIX}`,
-          ),
-          r.item.urn,
-        );
+    // Mail records in their own right are judged per resource.
+    const proxied = new NameIndex<StackItem>(
+      stackRecordsOf(items),
+      (r) => r.view.proxied === true && mailRole(r.view) === undefined,
+    );
+    const reported = new Set<StackRecord<StackItem>>();
+    for (const domain of mailFromDomains) {
+      const match = proxied.find(domain);
+      for (const r of match?.records ?? []) {
+        if (reported.has(r)) {
+          continue;
+        }
+        reported.add(r);
+        const what =
+          match?.ambiguous === true
+            ? `the proxied record ${looseRecordLabel(r)} may stand at the SES MAIL FROM domain ${domain}: the stack does not declare that zone and has records in several undeclared zones, so its name cannot be resolved.`
+            : `a record at the SES MAIL FROM domain ${domain} is proxied.`;
+        reportViolation(messageFor(r.item.type, r.item.name, `${what} ${FIX}`), r.item.urn);
       }
     }
   },

@@ -67,4 +67,26 @@ describe("dmarc-record-advice", () => {
       expect.stringMatching(/t=y puts the record in test mode: .* Fix: Remove t=y/),
     ]);
   });
+
+  it("gives no report-destination advice for a name relative to an undeclared zone", async () => {
+    const relative = {
+      ...cfRecord("_dmarc.mail", "TXT", "v=DMARC1; p=reject; rua=mailto:agg@example.com"),
+      props: {
+        zoneId: "zone-elsewhere",
+        name: "_dmarc.mail",
+        type: "TXT",
+        ttl: 1,
+        content: "v=DMARC1; p=reject; rua=mailto:agg@example.com",
+      },
+    };
+    expect((await runStack(dmarcRecordAdvice, [relative])).violations).toEqual([]);
+    // Written in full, the same record's domain is known even without its zone.
+    const full = {
+      ...relative,
+      props: { ...relative.props, name: "_dmarc.mail.example.org" },
+    };
+    expect((await runStack(dmarcRecordAdvice, [full])).violations).toEqual([
+      expect.stringMatching(/mailto:agg@example\.com is outside mail\.example\.org/),
+    ]);
+  });
 });

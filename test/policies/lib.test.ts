@@ -118,22 +118,48 @@ describe("DNS record adapters", () => {
     expect(at("_dmarc", "other")).toBe("_dmarc");
   });
 
-  it("lets a name relative to an undeclared zone stand at any name it may be short for", () => {
-    const view = {
-      provider: "cloudflare" as const,
-      values: [],
-      unknownFields: [],
-      txtProblems: [],
-    };
-    const index = new NameIndex();
-    index.add({ item: null, view, fqdn: "_dmarc", zoneKnown: false });
-    index.add({ item: null, view, fqdn: "_dmarc.example.org", zoneKnown: true });
-    expect(index.has("_dmarc.example.com")).toBe(true);
-    expect(index.has("_dmarc.example.org")).toBe(true);
-    const declared = new NameIndex();
-    declared.add({ item: null, view, fqdn: "_dmarc.example.org", zoneKnown: true });
-    expect(declared.has("_dmarc.example.com")).toBe(false);
-    expect(declared.has("_dmarc.sub.example.org")).toBe(false);
+  it("lets a name relative to the one undeclared zone stand at any name it may be short for", () => {
+    const record = (fqdn: string, zoneId: string, zoneKnown: boolean) => ({
+      item: fqdn,
+      view: {
+        provider: "cloudflare" as const,
+        name: fqdn,
+        zoneId,
+        values: [],
+        unknownFields: [],
+        txtProblems: [],
+      },
+      fqdn,
+      zoneKnown,
+    });
+    const loose = record("_dmarc", "zone-of-alpha", false);
+    const full = record("_dmarc.example.org", "z-org", true);
+    const index = new NameIndex([loose, full]);
+    expect(index.find("_dmarc.example.com")).toEqual({ records: [loose], ambiguous: false });
+    expect(index.find("_dmarc.example.org")).toEqual({ records: [full], ambiguous: false });
+    expect(new NameIndex([full]).find("_dmarc.example.com")).toBeUndefined();
+    expect(new NameIndex([full]).find("_dmarc.sub.example.org")).toBeUndefined();
+  });
+
+  it("calls a relative match ambiguous when records sit in several undeclared zones", () => {
+    const record = (fqdn: string, zoneId: string) => ({
+      item: fqdn,
+      view: {
+        provider: "cloudflare" as const,
+        name: fqdn,
+        zoneId,
+        values: [],
+        unknownFields: [],
+        txtProblems: [],
+      },
+      fqdn,
+      zoneKnown: false,
+    });
+    const loose = record("_dmarc", "zone-of-alpha");
+    const other = record("www", "zone-of-beta");
+    const index = new NameIndex([loose, other], (r) => r.fqdn?.startsWith("_dmarc") === true);
+    expect(index.find("_dmarc.beta.org")).toEqual({ records: [loose], ambiguous: true });
+    expect(index.find("www.beta.org")).toBeUndefined();
   });
 
   it("parses paths and MX hosts", () => {

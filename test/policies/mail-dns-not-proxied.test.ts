@@ -130,4 +130,35 @@ describe("mail-dns-not-proxied", () => {
       expect.stringMatching(/an MX record at \(unknown name\) is proxied/),
     ]);
   });
+
+  describe("at stack level, names relative to zones the stack does not declare", () => {
+    const mailFrom = {
+      type: "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
+      name: "mf",
+      props: { emailIdentity: "example.com", mailFromDomain: "mail.example.com" },
+    };
+    const proxiedA = cfRecord("mail", "A", "192.0.2.1", { proxied: true });
+
+    it("reports a proxied relative MAIL FROM name in the stack's only undeclared zone", async () => {
+      const out = await runStack(mailDnsNotProxied, [mailFrom, proxiedA]);
+      expect(out.violations).toEqual([
+        expect.stringMatching(
+          /"cf-a-mail": a record at the SES MAIL FROM domain mail\.example\.com is proxied\. Fix: set proxied: false/,
+        ),
+      ]);
+    });
+
+    it("reports it as unresolvable when records sit in several undeclared zones", async () => {
+      const elsewhere = {
+        ...cfRecord("www", "CNAME", "app.example.net"),
+        props: { zoneId: "zone-2", name: "www", type: "CNAME", ttl: 1, content: "app.example.net" },
+      };
+      const out = await runStack(mailDnsNotProxied, [mailFrom, proxiedA, elsewhere]);
+      expect(out.violations).toEqual([
+        expect.stringMatching(
+          /the proxied record "mail" in zone zone-1 may stand at the SES MAIL FROM domain mail\.example\.com: .* cannot be resolved\. Fix: set proxied: false/,
+        ),
+      ]);
+    });
+  });
 });

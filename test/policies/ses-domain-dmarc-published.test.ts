@@ -81,4 +81,65 @@ describe("ses-domain-dmarc-published", () => {
     });
     expect(out.violations).toEqual([]);
   });
+
+  describe("names relative to zones the stack does not declare", () => {
+    const loose = (name: string, zoneId: string) => ({
+      ...cfRecord(name, "TXT", "v=DMARC1; p=reject"),
+      name: `dmarc-${zoneId}`,
+      props: { zoneId, name, type: "TXT", ttl: 1, content: "v=DMARC1; p=reject" },
+    });
+    const alpha = { ...v2("alpha.com"), name: "alpha" };
+    const beta = { ...v2("beta.org"), name: "beta" };
+
+    it("counts a relative _dmarc in the stack's only undeclared zone, for one domain", async () => {
+      expect(
+        (await runStack(sesDomainDmarcPublished, [alpha, loose("_dmarc", "zone-of-alpha")]))
+          .violations,
+      ).toEqual([]);
+      expect(
+        (
+          await runStack(sesDomainDmarcPublished, [
+            { ...v2("mail.alpha.com"), name: "alpha" },
+            loose("_dmarc", "zone-of-alpha"),
+          ])
+        ).violations,
+      ).toEqual([]);
+    });
+
+    it("does not let one relative _dmarc stand for two domains", async () => {
+      const out = await runStack(sesDomainDmarcPublished, [
+        alpha,
+        beta,
+        loose("_dmarc", "zone-of-alpha"),
+      ]);
+      expect(out.violations).toEqual([
+        expect.stringMatching(
+          /"alpha": cannot tell whether the stack publishes a DMARC record for "alpha\.com": the only candidates \("_dmarc" in zone zone-of-alpha\)/,
+        ),
+        expect.stringMatching(/"beta": cannot tell whether .* for "beta\.org"/),
+      ]);
+    });
+
+    it("does not guess the zone when records sit in several undeclared zones", async () => {
+      const out = await runStack(sesDomainDmarcPublished, [
+        beta,
+        loose("_dmarc", "zone-of-alpha"),
+        loose("www", "zone-of-beta"),
+      ]);
+      expect(out.violations).toEqual([
+        expect.stringMatching(
+          /"beta": cannot tell .* Fix: write the record's full name \(_dmarc\.beta\.org\)/,
+        ),
+      ]);
+      expect(
+        (
+          await runStack(sesDomainDmarcPublished, [
+            beta,
+            loose("_dmarc.beta.org", "zone-of-alpha"),
+            loose("www", "zone-of-beta"),
+          ])
+        ).violations,
+      ).toEqual([]);
+    });
+  });
 });
