@@ -124,7 +124,7 @@ export interface RecordSetGroup {
 
 /**
  * The stack half of the record-set policies: the TXT records that the resources of the stack
- * publish at one name, judged together by `judge`, which returns set-level findings only (what no
+ * publish at one name in one zone of one provider, judged together by `judge`, which returns set-level findings only (what no
  * single value shows, such as several records or none at a name); each value is judged by the
  * resource check. A Cloudflare record holds one value, so every Cloudflare name is judged here,
  * even one published by a single record; a Route53 resource holds its whole record set, which its
@@ -142,15 +142,19 @@ export function sharedRecordSetCheck(
       if (r.view.type !== "TXT" || r.fqdn === undefined || !belongs(r.fqdn, r.view.values)) {
         continue;
       }
-      const group = byName.get(r.fqdn);
+      // One record set: the same name in the same zone of the same provider. The same name in
+      // two zones (a Route53 zone and a Cloudflare zone during a migration) is two record sets.
+      const key = `${r.view.provider} ${r.view.zoneId ?? "(unknown zone)"} ${r.fqdn}`;
+      const group = byName.get(key);
       if (group === undefined) {
-        byName.set(r.fqdn, [r]);
+        byName.set(key, [r]);
       } else {
         group.push(r);
       }
     }
-    for (const [name, group] of byName) {
+    for (const group of byName.values()) {
       const first = group[0];
+      const name = first.fqdn as string;
       if (group.length < 2 && first.view.provider === "route53") {
         continue;
       }

@@ -159,4 +159,22 @@ describe("spf-record-valid", () => {
       );
     });
   });
+
+  it("judges the same name in two zones as two record sets (a Route53 to Cloudflare migration)", async () => {
+    const cf = cfRecord("example.com", "TXT", "v=spf1 include:amazonses.com -all");
+    const r53 = r53Record("example.com", "TXT", ["v=spf1 include:amazonses.com -all"]);
+    expect((await runStack(spfRecordValid, [cf, r53])).violations).toEqual([]);
+    const otherZone = {
+      ...cfRecord("example.com", "TXT", "v=spf1 mx -all"),
+      name: "other-zone",
+      props: { ...cf.props, zoneId: "zone-2", content: "v=spf1 mx -all" },
+    };
+    expect((await runStack(spfRecordValid, [cf, otherZone])).violations).toEqual([]);
+    const sameZone = { ...otherZone, props: { ...otherZone.props, zoneId: "zone-1" } };
+    expect((await runStack(spfRecordValid, [cf, sameZone])).violations).toEqual([
+      expect.stringMatching(
+        /2 resources .* publish SPF records at example\.com\. There are 2 SPF records at one name/,
+      ),
+    ]);
+  });
 });
