@@ -27,9 +27,9 @@ describe("spf-record-advice", () => {
   it.each(advised)("reports %s", async (_label, value, pattern) => {
     const r = r53Record("example.com", "TXT", [value]);
     const out = await runResource(spfRecordAdvice, r);
-    expect(out.violations.length).toBeGreaterThan(0);
-    expect(out.violations.join("\n")).toMatch(pattern);
-    expect(out.violations[0]).toContain(`${r.type} "${r.name}"`);
+    expect(out.violations).toEqual([expect.stringMatching(pattern)]);
+    expect(out.violations[0]).toContain(`${r.type} "${r.name}": `);
+    expect(out.violations[0]).toMatch(/ Fix: /);
   });
 
   it("leaves +all to spf-record-not-permissive", async () => {
