@@ -27,12 +27,18 @@ const SET_CODES: ReadonlySet<string> = new Set(["dmarc-no-record", "dmarc-multip
  * looks like one (a value that does is reported on its own).
  */
 export function dmarcRecordSetFindings(values: string[], complete: boolean): Finding[] {
-  const set = errorsOf(analyzeDmarcRecordSet(values).findings).filter((f) => SET_CODES.has(f.code));
-  if (values.some(isDmarcRecord)) {
-    return set;
+  const candidates = values.filter(isDmarcRecord).length;
+  if (candidates === 1) {
+    return []; // The record itself is judged on its own.
   }
-  const meant = values.some((v) => MEANT_AS_DMARC.test(v.replace(/^[ \t]*"/, "")));
-  return meant || !complete ? [] : set;
+  if (candidates === 0) {
+    const meant = values.some((v) => MEANT_AS_DMARC.test(v.replace(/^[ \t]*"/, "")));
+    if (meant || !complete) {
+      return [];
+    }
+  }
+  // With no candidate or several, the core reports only the set-level finding.
+  return errorsOf(analyzeDmarcRecordSet(values).findings).filter((f) => SET_CODES.has(f.code));
 }
 
 /** The stack half: Route53 resources reported their own sets, so only what they add up to. */
