@@ -88,7 +88,9 @@ describe("runProgram", () => {
 
   it("never puts the SMTP password, the secret key or the DKIM private key into the report", () => {
     const key = smtpKey();
-    const secrets = [String(key.outputs.sesSmtpPasswordV4), String(key.outputs.secret)];
+    const bundle = run.outputs.smtp as { password: string; username: string };
+    expect(bundle.password).toMatch(/^[A-Za-z0-9+/]{40,}={0,2}$/);
+    const secrets = [bundle.password, String(key.outputs.secret)];
     const tlsKey = find("tls:index/privateKey:PrivateKey", "byodkim-ses-dkim-key");
     const privatePem = String(tlsKey.outputs.privateKeyPem);
     secrets.push(privatePem.split("\n")[1]);
@@ -112,6 +114,9 @@ describe("runProgram", () => {
       zoneFile(records),
     ];
     for (const text of texts) for (const s of secrets) expect(text).not.toContain(s);
-    expect(report.smtp[0].password).toMatch(/^<secret: /);
+    expect(report.smtp[0].password).toMatch(
+      /^<secret: pulumi stack output smtp --show-secrets, field password, or Secrets Manager secret \S+>$/,
+    );
+    expect(report.smtp[0].region).toBe("eu-west-1");
   });
 });

@@ -150,6 +150,18 @@ export function outputPathOf(
   return undefined;
 }
 
+/** The value at a path `outputPathOf` returned (`smtp.username`, `records[0].name`). */
+function valueAt(outputs: Record<string, unknown>, at: string): unknown {
+  let value: unknown = outputs;
+  for (const part of at.split(/[.[\]]/).filter((p) => p !== "")) {
+    value =
+      typeof value === "object" && value !== null
+        ? (value as Record<string, unknown>)[part]
+        : undefined;
+  }
+  return value;
+}
+
 /** The command that prints a stack output (`--show-secrets` when it is secret), with the field. */
 function stackOutputCommand(at: string, secretOutputs: readonly string[]): string {
   const dot = at.search(/[.[]/);
@@ -160,26 +172,29 @@ function stackOutputCommand(at: string, secretOutputs: readonly string[]): strin
 }
 
 /**
- * SMTP settings for every access key in the plan that has an SES SMTP password. The host is SES's
- * endpoint in the key's region (the password is derived for that region).
+ * SMTP settings for every access key in the plan. The SMTP bundle a program exports for a key is
+ * the output object whose `username` is the key's id; its `region` names the SES endpoint and its
+ * `password` field (derived for that region) is where the secret is read from.
  */
 export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettings[] {
   const settings: SmtpSettings[] = [];
   for (const key of run.resources) {
     if (key.type !== ACCESS_KEY) continue;
-    const region =
-      str(rec(run.outputs[outputPathOf(run.outputs, key.id)?.split(/[.[]/)[0] ?? ""]).region) ??
-      defaultRegion;
-    const password = key.outputs.sesSmtpPasswordV4;
-    const passwordOutput = outputPathOf(run.outputs, password);
     const usernameOutput = outputPathOf(run.outputs, key.id);
+    const bundlePath = usernameOutput?.replace(/\.username$/, "");
+    const bundle = bundlePath !== undefined ? rec(valueAt(run.outputs, bundlePath)) : {};
+    const region = str(bundle.region) ?? defaultRegion;
+    const passwordOutput =
+      bundlePath !== undefined && str(bundle.password) !== undefined
+        ? `${bundlePath}.password`
+        : undefined;
     const secretVersion = run.resources.find(
       (v) =>
         v.type === SECRET_VERSION &&
         typeof v.inputs.secretString === "string" &&
-        typeof password === "string" &&
-        password !== "" &&
-        v.inputs.secretString.includes(password),
+        typeof key.id === "string" &&
+        key.id !== "" &&
+        v.inputs.secretString.includes(key.id),
     );
     const secret = secretVersion
       ? run.resources.find(
@@ -194,7 +209,7 @@ export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettin
       passwordSources.push(`Secrets Manager secret ${str(secret.outputs.name) ?? secret.name}`);
     }
     if (passwordSources.length === 0)
-      passwordSources.push(`sesSmtpPasswordV4 of access key ${key.name}`);
+      passwordSources.push(`the SES SMTP password derived from access key ${key.name}`);
     settings.push({
       host: `email-smtp.${region}.amazonaws.com`,
       region,
