@@ -161,6 +161,16 @@ describe("spf-record-valid", () => {
       ).toEqual([]);
     });
 
+    it("reports a Route53 SPF value written with an unterminated quote", async () => {
+      const out = await runResource(
+        spfRecordValid,
+        r53Record("example.com", "TXT", ['"v=spf1 include:amazonses.com -all']),
+      );
+      expect(out.violations).toEqual([
+        expect.stringMatching(/starts with a quote but is not a list of quoted strings/),
+      ]);
+    });
+
     it("leaves badly quoted values that are not SPF to their own policies", async () => {
       expect((await runResource(spfRecordValid, raw('"site-verification=abc'))).violations).toEqual(
         [],
