@@ -190,6 +190,8 @@ interface Carry {
   port?: number;
   /** How the rule's protocol and ports read in a message. */
   describe: string;
+  /** When yes: the rule is for all protocols, whose ports AWS ignores. */
+  allProtocols?: boolean;
   doubt?: Doubt;
 }
 
@@ -205,6 +207,7 @@ function judgeCarry(rule: EgressRule, ports: readonly number[]): Carry {
       return {
         state: "yes",
         port: ports[0],
+        allProtocols: true,
         describe: `protocol ${JSON.stringify(protocol.text)} (all protocols and ports)`,
       };
     case "unknown":
@@ -494,8 +497,12 @@ export function judgeEgress(rule: EgressRule, opts: EgressOptions = {}): EgressV
         "error",
         "egress-allows-port",
         `${where} allows TCP port ${port} (${carry.describe}) to ${reach.offending.join(", ")}.`,
-        `Remove TCP ${port} from the rule, or split its port range around ${port} ` +
-          `(for example ${rangesAround(port)}); send mail through SES on port 587 (STARTTLS) or 465 (TLS) instead.`,
+        (carry.allProtocols
+          ? `Replace the all-protocols rule (its ports are ignored) with TCP ${rangesAround(port)} ` +
+            `and the UDP and ICMP rules you need`
+          : `Remove TCP ${port} from the rule, or split its port range around ${port} ` +
+            `(for example ${rangesAround(port)})`) +
+          `; send mail through SES on port 587 (STARTTLS) or 465 (TLS) instead.`,
       ),
     ],
   };

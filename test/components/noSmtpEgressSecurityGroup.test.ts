@@ -190,7 +190,7 @@ describe("NoSmtpEgressSecurityGroup refuses bad input before registering any chi
     [
       "an allowlist rule for all protocols",
       { egress: [{ protocol: "-1", cidrs: ["10.0.0.0/8"] }] },
-      'NoSmtpEgressSecurityGroup "bad": invalid egress[0] {"protocol":"-1","cidrs":["10.0.0.0/8"]}: The egress rule allows TCP port 25 (protocol "-1" (all protocols and ports)) to 10.0.0.0/8. Fix: Remove TCP 25 from the rule, or split its port range around 25 (for example 0..24 and 26..65535); send mail through SES on port 587 (STARTTLS) or 465 (TLS) instead.',
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0] {"protocol":"-1","cidrs":["10.0.0.0/8"]}: The egress rule allows TCP port 25 (protocol "-1" (all protocols and ports)) to 10.0.0.0/8. Fix: Replace the all-protocols rule (its ports are ignored) with TCP 0..24 and 26..65535 and the UDP and ICMP rules you need; send mail through SES on port 587 (STARTTLS) or 465 (TLS) instead.',
     ],
     [
       "a CIDR that does not parse",

@@ -526,9 +526,17 @@ describe("judgeEgress: findings", () => {
   });
 
   it("suggests split ranges that exist at the ends of the port space", () => {
+    const tcp = { protocol: "tcp", fromPort: 0, toPort: 65535, ...TO_WORLD };
+    expect(judgeEntry(tcp, { ports: [0] }).findings[0].fix).toContain("(for example 1..65535)");
+    expect(judgeEntry(tcp, { ports: [65535] }).findings[0].fix).toContain("(for example 0..65534)");
+  });
+
+  it("tells an all-protocols rule to become TCP rules around the port, since its ports are ignored", () => {
     const all = { protocol: "-1", fromPort: 0, toPort: 0, ...TO_WORLD };
-    expect(judgeEntry(all, { ports: [0] }).findings[0].fix).toContain("(for example 1..65535)");
-    expect(judgeEntry(all, { ports: [65535] }).findings[0].fix).toContain("(for example 0..65534)");
+    expect(judgeEntry(all).findings[0].fix).toBe(
+      "Replace the all-protocols rule (its ports are ignored) with TCP 0..24 and 26..65535 and the " +
+        "UDP and ICMP rules you need; send mail through SES on port 587 (STARTTLS) or 465 (TLS) instead.",
+    );
   });
 
   it("gives no finding for a clear rule", () => {
