@@ -1,4 +1,4 @@
-import { getDomain } from "tldts";
+import { getDomain, parse } from "tldts";
 import { parseEmailAddress } from "./address";
 import { parseTagList, tagListFindings } from "./dkim";
 import { checkDomainName } from "./domain";
@@ -680,8 +680,21 @@ function normalizeName(name: string): string {
  */
 export function organizationalDomain(domain: string): string {
   const name = normalizeName(domain);
-  return getDomain(name, { allowPrivateDomains: true }) ?? name;
+  return getDomain(name, PUBLIC_SUFFIX_OPTIONS) ?? name;
 }
+
+/**
+ * Whether a name lies under a registrable domain of a listed public suffix (`mail.example.com`
+ * does; `mail`, `mail.internal` or a bare public suffix does not), with the same list and options
+ * as `organizationalDomain`.
+ */
+export function hasRegistrableDomain(domain: string): boolean {
+  const parsed = parse(normalizeName(domain), PUBLIC_SUFFIX_OPTIONS);
+  return parsed.domain !== null && (parsed.isIcann === true || parsed.isPrivate === true);
+}
+
+/** The full public suffix list, private section included, as mailauth and receivers use it. */
+const PUBLIC_SUFFIX_OPTIONS = { allowPrivateDomains: true };
 
 export interface ReportAuthorization {
   uri: string;

@@ -118,19 +118,21 @@ export function checkTxtContent(content: string): Finding[] {
       ),
     ];
   }
-  const findings: Finding[] = [];
-  strings.forEach((s, index) => {
-    const octets = Buffer.byteLength(s, "utf8");
-    if (octets > TXT_STRING_MAX_OCTETS) {
-      findings.push(
-        finding(
-          "error",
-          "txt-string-too-long",
-          `TXT string ${index + 1} of ${JSON.stringify(content)} is ${octets} octets; a character-string holds at most 255.`,
-          "Split the value into strings of at most 255 octets (quoteTxt does this).",
-        ),
-      );
-    }
-  });
-  return findings;
+  return oversizedTxtStrings(strings).map(({ index, octets }) =>
+    finding(
+      "error",
+      "txt-string-too-long",
+      `TXT string ${index + 1} of ${JSON.stringify(content)} is ${octets} octets; a character-string holds at most ${TXT_STRING_MAX_OCTETS}.`,
+      "Split the value into strings of at most 255 octets (quoteTxt does this).",
+    ),
+  );
+}
+
+/** The strings (0-based index, size) longer than a DNS character-string can hold. */
+export function oversizedTxtStrings(
+  strings: readonly string[],
+): { index: number; octets: number }[] {
+  return strings
+    .map((s, index) => ({ index, octets: Buffer.byteLength(s, "utf8") }))
+    .filter((s) => s.octets > TXT_STRING_MAX_OCTETS);
 }

@@ -3,10 +3,11 @@ import {
   TXT_STRING_MAX_OCTETS,
   checkTxtContent,
   finding,
+  hasRegistrableDomain,
   isUnknown,
   joinTxt,
+  oversizedTxtStrings,
 } from "../core";
-import { parse } from "tldts";
 import { T } from "./types";
 import { PlainProps, list, str } from "./props";
 
@@ -71,21 +72,14 @@ function route53TxtFindings(value: string): Finding[] {
   if (value.trimStart().startsWith('"')) {
     return checkTxtContent(value);
   }
-  const findings: Finding[] = [];
-  value.split('""').forEach((s, index) => {
-    const octets = Buffer.byteLength(s, "utf8");
-    if (octets > TXT_STRING_MAX_OCTETS) {
-      findings.push(
-        finding(
-          "error",
-          "txt-string-too-long",
-          `TXT value ${JSON.stringify(value)} holds a string (number ${index + 1}) of ${octets} octets; a character-string holds at most ${TXT_STRING_MAX_OCTETS}, so Route53 rejects the record.`,
-          'Split the value into strings of at most 255 octets with "" between them ("first part""second part").',
-        ),
-      );
-    }
-  });
-  return findings;
+  return oversizedTxtStrings(value.split('""')).map(({ index, octets }) =>
+    finding(
+      "error",
+      "txt-string-too-long",
+      `TXT value ${JSON.stringify(value)} holds a string (number ${index + 1}) of ${octets} octets; a character-string holds at most ${TXT_STRING_MAX_OCTETS}, so Route53 rejects the record.`,
+      'Split the value into strings of at most 255 octets with "" between them ("first part""second part").',
+    ),
+  );
 }
 
 /** The record view of a resource, or undefined when the type is not a DNS record resource. */
@@ -358,8 +352,7 @@ export function isNameResolved(record: StackRecord<unknown>, name: string): bool
   if (record.zoneKnown) {
     return true;
   }
-  const parsed = parse(name, { allowPrivateDomains: true });
-  return parsed.domain !== null && (parsed.isIcann === true || parsed.isPrivate === true);
+  return hasRegistrableDomain(name);
 }
 
 /** `records[1]` -> `["records", 1]`, the path @pulumi/policy's proxy names. */

@@ -3,7 +3,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { Finding, SpfAnalysis, analyzeSpf, describe, isSpfRecord } from "../core";
+import { Finding, SpfAnalysis, analyzeSpf, describe, isDmarcRecord, isSpfRecord } from "../core";
 import {
   DnsRecordView,
   StackRecord,
@@ -188,3 +188,23 @@ const RECORD_SET_STACK_TYPES: ReadonlySet<string> = new Set([
   ...DNS_RECORD_TYPES,
   ...DNS_ZONE_TYPES,
 ]);
+
+/**
+ * The TXT record a DMARC resource policy judges: one at a `_dmarc` name. When the name is unknown
+ * during preview and the value is (or may be) a DMARC record, the SDK is told which field is
+ * unknown and undefined is returned.
+ */
+export function dmarcRecordFor(args: ResourceValidationArgs): DnsRecordView | undefined {
+  const view = recordFor(args, ["TXT"]);
+  if (view === undefined) {
+    return undefined;
+  }
+  if (view.name === undefined) {
+    // Whether a DMARC value is published at _dmarc hangs on the name.
+    if (valuesUnknown(view) || view.values.some(isDmarcRecord)) {
+      deferUnknown(args, view, ["name"]);
+    }
+    return undefined;
+  }
+  return isDmarcName(view.name) ? view : undefined;
+}

@@ -1,7 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { analyzeDmarc, DmarcPolicy, isDmarcRecord } from "../core";
-import { VALUE_FIELDS, deferUnknown, recordFor, valuesUnknown } from "../lib/record-policy";
-import { isDmarcName } from "../lib/dns";
+import { analyzeDmarc, DmarcPolicy } from "../core";
+import { VALUE_FIELDS, deferUnknown, dmarcRecordFor } from "../lib/record-policy";
 import { configOf, messageFor } from "../lib/report";
 
 export interface DmarcPolicyEnforcedConfig {
@@ -49,18 +48,8 @@ export const dmarcPolicyEnforced: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    const view = recordFor(args, ["TXT"]);
+    const view = dmarcRecordFor(args);
     if (view === undefined) {
-      return;
-    }
-    if (view.name === undefined) {
-      // Whether a DMARC value is published at _dmarc hangs on the name.
-      if (valuesUnknown(view) || view.values.some(isDmarcRecord)) {
-        deferUnknown(args, view, ["name"]);
-      }
-      return;
-    }
-    if (!isDmarcName(view.name)) {
       return;
     }
     const config = configOf(args, dmarcPolicyEnforcedDefaults);

@@ -1,12 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import {
-  analyzeDmarc,
-  externalReportDestinations,
-  isDmarcRecord,
-  isSameOrSubdomain,
-  warningsOf,
-} from "../core";
-import { VALUE_FIELDS, deferUnknown, recordFor, valuesUnknown } from "../lib/record-policy";
+import { analyzeDmarc, externalReportDestinations, isSameOrSubdomain, warningsOf } from "../core";
+import { VALUE_FIELDS, deferUnknown, dmarcRecordFor } from "../lib/record-policy";
 import { isDmarcName, isNameResolved, stackRecordsOf } from "../lib/dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "../lib/types";
 import { configOf, messageFor, reportFinding, stackItems } from "../lib/report";
@@ -42,17 +36,8 @@ export const dmarcRecordAdvice: ResourceValidationPolicy & StackValidationPolicy
     },
   },
   validateResource: (args, reportViolation) => {
-    const view = recordFor(args, ["TXT"]);
+    const view = dmarcRecordFor(args);
     if (view === undefined) {
-      return;
-    }
-    if (view.name === undefined) {
-      if (valuesUnknown(view) || view.values.some(isDmarcRecord)) {
-        deferUnknown(args, view, ["name"]);
-      }
-      return;
-    }
-    if (!isDmarcName(view.name)) {
       return;
     }
     for (const value of view.values) {

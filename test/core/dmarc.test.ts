@@ -8,6 +8,7 @@ import {
   DmarcOptions,
   DmarcPolicy,
   externalReportDestinations,
+  hasRegistrableDomain,
   isDmarcRecord,
   organizationalDomain,
 } from "../../policies/core/dmarc";
@@ -441,5 +442,18 @@ describe("externalReportDestinations", () => {
     expect(analyzeReportAuthorization("v=spf1 -all").map((f) => f.code)).toEqual([
       "dmarc-invalid-report-authorization",
     ]);
+  });
+});
+
+describe("hasRegistrableDomain", () => {
+  it.each([
+    ["mail.example.com", true],
+    ["example.com", true],
+    ["a.github.io", true],
+    ["mail", false],
+    ["mail.internal", false],
+    ["com", false],
+  ])("says whether %s lies under a registrable domain of a listed suffix", (name, expected) => {
+    expect(hasRegistrableDomain(name)).toBe(expected);
   });
 });
