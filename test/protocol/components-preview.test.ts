@@ -5,13 +5,9 @@
 import * as path from "path";
 import { MailDomain } from "../../components/mailDomain";
 import { NoSmtpEgressSecurityGroup } from "../../components/noSmtpEgressSecurityGroup";
-import {
-  AnalyzerResource,
-  Diagnostic,
-  PolicyPackSession,
-  startPolicyPack,
-} from "../../tools/analyzer/policy-pack";
+import { Diagnostic, PolicyPackSession, startPolicyPack } from "../../tools/analyzer/policy-pack";
 import { ProviderSimulator, RecordedResource, settle, simulate, valueOf } from "../helpers/mocks";
+import { feedToPack } from "../helpers/pack-feed";
 
 const packDir = path.join(__dirname, "..", "..", "policies");
 const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -30,23 +26,8 @@ afterAll(async () => {
   await pack?.close();
 });
 
-async function feed(resources: RecordedResource[]): Promise<Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [];
-  for (const r of resources.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:"))) {
-    diagnostics.push(
-      ...(await pack.analyze({ type: r.type, name: r.name, urn: r.urn, properties: r.inputs }))
-        .diagnostics,
-    );
-  }
-  const outputs: AnalyzerResource[] = resources.map((r) => ({
-    type: r.type,
-    name: r.name,
-    urn: r.urn,
-    parent: r.parent,
-    properties: r.state,
-  }));
-  diagnostics.push(...(await pack.analyzeStack(outputs)).diagnostics);
-  return diagnostics;
+function feed(resources: RecordedResource[]): Promise<Diagnostic[]> {
+  return feedToPack(pack, resources);
 }
 
 describe("mailguard's own components during preview", () => {

@@ -6,13 +6,9 @@
 import * as path from "path";
 import { MailDomain } from "../../components/mailDomain";
 import { NoSmtpEgressSecurityGroup } from "../../components/noSmtpEgressSecurityGroup";
-import {
-  AnalyzerResource,
-  Diagnostic,
-  PolicyPackSession,
-  startPolicyPack,
-} from "../../tools/analyzer/policy-pack";
+import { Diagnostic, PolicyPackSession, startPolicyPack } from "../../tools/analyzer/policy-pack";
 import { ProviderSimulator, RecordedResource, settle, simulate, valueOf } from "../helpers/mocks";
+import { analyzed, feedToPack } from "../helpers/pack-feed";
 
 const packDir = path.join(__dirname, "..", "..", "policies");
 const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -33,28 +29,8 @@ afterAll(async () => {
 
 beforeEach(() => sim.reset());
 
-/** Resources the engine would analyze: custom resources, not components or providers. */
-function analyzed(resources: RecordedResource[]): RecordedResource[] {
-  return resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
-}
-
-async function feed(resources: RecordedResource[]): Promise<Diagnostic[]> {
-  const diagnostics: Diagnostic[] = [];
-  for (const r of analyzed(resources)) {
-    diagnostics.push(
-      ...(await pack.analyze({ type: r.type, name: r.name, urn: r.urn, properties: r.inputs }))
-        .diagnostics,
-    );
-  }
-  const outputs: AnalyzerResource[] = resources.map((r) => ({
-    type: r.type,
-    name: r.name,
-    urn: r.urn,
-    parent: r.parent,
-    properties: r.id === undefined ? r.state : { id: r.id, ...r.state },
-  }));
-  diagnostics.push(...(await pack.analyzeStack(outputs)).diagnostics);
-  return diagnostics;
+function feed(resources: RecordedResource[]): Promise<Diagnostic[]> {
+  return feedToPack(pack, resources);
 }
 
 const summary = (ds: Diagnostic[]) => ds.map((d) => `${d.policyName}: ${d.message}`);
