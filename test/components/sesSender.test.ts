@@ -4,7 +4,15 @@ import { SesSender, validateSesSenderArgs } from "../../components/sesSender";
 import { analyzeDkimKey } from "../../policies/core/dkim";
 import { analyzeSpf } from "../../policies/core/spf";
 import { dkimTokensFor } from "../../tools/simulator";
-import { inventory, ProviderSimulator, resolve, settle, simulate, valueOf } from "../helpers/mocks";
+import {
+  inventory,
+  ProviderSimulator,
+  resolve,
+  settle,
+  simulate,
+  valueOf,
+  onlyOfType,
+} from "../helpers/mocks";
 
 let sim: ProviderSimulator;
 beforeAll(async () => {
@@ -22,11 +30,7 @@ async function build(name: string, args: ConstructorParameters<typeof SesSender>
   return sender;
 }
 
-function only(type: string) {
-  const found = sim.ofType(type);
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+const only = (type: string) => onlyOfType(sim, type);
 
 async function plainRecords(sender: SesSender) {
   return Promise.all(

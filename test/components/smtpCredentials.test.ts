@@ -2,7 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SmtpCredentials, SmtpCredentialsArgs } from "../../components/smtpCredentials";
 import { sesSmtpPasswordV4 } from "../../components/sesSmtpPassword";
-import { inventory, ProviderSimulator, resolve, settle, simulate, valueOf } from "../helpers/mocks";
+import {
+  inventory,
+  ProviderSimulator,
+  resolve,
+  settle,
+  simulate,
+  valueOf,
+  onlyOfType,
+} from "../helpers/mocks";
 
 let sim: ProviderSimulator;
 beforeAll(async () => {
@@ -31,11 +39,7 @@ async function build(
   return creds;
 }
 
-function only(type: string) {
-  const found = sim.ofType(type);
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+const only = (type: string) => onlyOfType(sim, type);
 
 describe("SmtpCredentials", () => {
   it("registers exactly a user, its send policy, the access key and the secret, and no provider", async () => {

@@ -59,3 +59,10 @@ export async function settle(sim: ProviderSimulator): Promise<void> {
 export function inventory(resources: RecordedResource[]): string[] {
   return resources.map((r) => `${r.type} ${r.name}`);
 }
+
+/** The one resource of a type the simulator saw; fails the test when there are none or several. */
+export function onlyOfType(sim: ProviderSimulator, type: string): RecordedResource {
+  const found = sim.ofType(type);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
