@@ -259,8 +259,6 @@ export class SmtpCredentials extends pulumi.ComponentResource {
             // first, so the user never holds more than two keys.
             replacementTrigger: version,
             deleteBeforeReplace: true,
-            // Stacks made before the slots named the key after its version.
-            aliases: [{ name: `${name}-key-v${version}` }],
           },
         ),
     );
