@@ -1,4 +1,5 @@
 import * as fc from "fast-check";
+import { ldhLabel } from "../helpers/arbitraries";
 import {
   analyzeDmarc,
   analyzeDmarcRecordSet,
@@ -294,7 +295,7 @@ describe("buildDmarc and checkDmarcOptions", () => {
     .stringMatching(/^[a-z0-9][a-z0-9._+-]{0,20}[a-z0-9]$/)
     .filter((s) => !s.includes(".."));
   const host = fc
-    .array(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/), {
+    .array(ldhLabel, {
       minLength: 1,
       maxLength: 3,
     })

@@ -7,12 +7,9 @@ import {
   checkSpfOptions,
   mergeSpf,
 } from "../../policies/core/spf";
+import { domainName } from "../helpers/arbitraries";
 
-const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
-const tld = fc.stringMatching(/^[a-z]{2,6}$/);
-const domain = fc
-  .tuple(fc.array(label, { minLength: 1, maxLength: 3 }), tld)
-  .map(([labels, top]) => [...labels, top].join("."));
+const domain = domainName;
 const ip4 = fc
   .tuple(
     fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }),
