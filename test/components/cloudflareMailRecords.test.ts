@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import {
   CloudflareMailRecords,
   CloudflareMailRecordsArgs,
@@ -7,7 +6,7 @@ import { MailDnsRecord } from "../../components/common";
 import { analyzeDmarc } from "../../policies/core/dmarc";
 import { analyzeSpf } from "../../policies/core/spf";
 import { joinTxt, splitTxt } from "../../policies/core/txt";
-import { ProviderSimulator, settle, simulate, valueOf } from "../helpers/mocks";
+import { ProviderSimulator, settle, simulate, valueOf, expectRefusal } from "../helpers/mocks";
 
 let sim: ProviderSimulator;
 beforeAll(async () => {
@@ -238,15 +237,11 @@ describe("CloudflareMailRecords refuses bad input before registering any child",
     ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
-    let thrown: unknown;
-    try {
-      new CloudflareMailRecords("bad", { zoneId: ZONE, domain: "example.com", ...change });
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(pulumi.ResourceError);
-    expect((thrown as Error).message).toBe(message);
-    await settle(sim);
-    expect(sim.resources.filter((r) => r.type !== COMPONENT)).toEqual([]);
+    await expectRefusal(
+      sim,
+      `${COMPONENT} bad`,
+      () => new CloudflareMailRecords("bad", { zoneId: ZONE, domain: "example.com", ...change }),
+      message,
+    );
   });
 });

@@ -1,9 +1,16 @@
-import * as pulumi from "@pulumi/pulumi";
 import { MailDomain, MailDomainArgs } from "../../components/mailDomain";
 import { UNKNOWN } from "../../policies/core/finding";
 import { sesSmtpPasswordV4 } from "../../components/sesSmtpPassword";
 import { dkimTokensFor } from "../../tools/simulator";
-import { inventory, ProviderSimulator, resolve, settle, simulate, valueOf } from "../helpers/mocks";
+import {
+  inventory,
+  ProviderSimulator,
+  resolve,
+  settle,
+  simulate,
+  valueOf,
+  expectRefusal,
+} from "../helpers/mocks";
 
 let sim: ProviderSimulator;
 beforeAll(async () => {
@@ -195,15 +202,11 @@ describe("MailDomain refuses bad input before registering any child", () => {
     ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
-    let thrown: unknown;
-    try {
-      new MailDomain("bad", { ...BASE, ...change });
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(pulumi.ResourceError);
-    expect((thrown as Error).message).toBe(message);
-    await settle(sim);
-    expect(inventory(sim.resources)).toEqual(["mailguard:index:MailDomain bad"]);
+    await expectRefusal(
+      sim,
+      "mailguard:index:MailDomain bad",
+      () => new MailDomain("bad", { ...BASE, ...change }),
+      message,
+    );
   });
 });

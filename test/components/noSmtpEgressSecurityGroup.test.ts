@@ -1,11 +1,17 @@
-import * as pulumi from "@pulumi/pulumi";
 import {
   EGRESS_RULE_TYPE,
   NoSmtpEgressSecurityGroup,
   NoSmtpEgressSecurityGroupArgs,
 } from "../../components/noSmtpEgressSecurityGroup";
 import { egressRulesOf, judgeEgress } from "../../policies/core/egress";
-import { ProviderSimulator, RecordedResource, settle, simulate, valueOf } from "../helpers/mocks";
+import {
+  ProviderSimulator,
+  RecordedResource,
+  settle,
+  simulate,
+  valueOf,
+  expectRefusal,
+} from "../helpers/mocks";
 
 let sim: ProviderSimulator;
 beforeAll(async () => {
@@ -224,15 +230,11 @@ describe("NoSmtpEgressSecurityGroup refuses bad input before registering any chi
     ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
-    let thrown: unknown;
-    try {
-      new NoSmtpEgressSecurityGroup("bad", { vpcId: VPC, ...change });
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(pulumi.ResourceError);
-    expect((thrown as Error).message).toBe(message);
-    await settle(sim);
-    expect(sim.resources.filter((r) => r.type !== COMPONENT)).toEqual([]);
+    await expectRefusal(
+      sim,
+      `${COMPONENT} bad`,
+      () => new NoSmtpEgressSecurityGroup("bad", { vpcId: VPC, ...change }),
+      message,
+    );
   });
 });

@@ -1,5 +1,4 @@
 import * as crypto from "crypto";
-import * as pulumi from "@pulumi/pulumi";
 import { SesSender, validateSesSenderArgs } from "../../components/sesSender";
 import { analyzeDkimKey } from "../../policies/core/dkim";
 import { analyzeSpf } from "../../policies/core/spf";
@@ -12,6 +11,7 @@ import {
   simulate,
   valueOf,
   onlyOfType,
+  expectRefusal,
 } from "../helpers/mocks";
 
 let sim: ProviderSimulator;
@@ -388,16 +388,7 @@ describe("SesSender refuses bad input before registering any child", () => {
     ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, args, message) => {
-    let thrown: unknown;
-    try {
-      new SesSender("bad", args);
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(pulumi.ResourceError);
-    expect((thrown as Error).message).toBe(message);
-    await settle(sim);
-    expect(sim.resources.filter((r) => r.type !== COMPONENT)).toEqual([]);
+    await expectRefusal(sim, `${COMPONENT} bad`, () => new SesSender("bad", args), message);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   simulate,
   valueOf,
   onlyOfType,
+  expectRefusal,
 } from "../helpers/mocks";
 
 let sim: ProviderSimulator;
@@ -455,15 +456,11 @@ describe("SmtpCredentials refuses bad input before registering any child", () =>
     ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
-    let thrown: unknown;
-    try {
-      new SmtpCredentials("bad", { ...BASE, ...change });
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(pulumi.ResourceError);
-    expect((thrown as Error).message).toBe(message);
-    await settle(sim);
-    expect(sim.resources.filter((r) => r.type !== COMPONENT)).toEqual([]);
+    await expectRefusal(
+      sim,
+      `${COMPONENT} bad`,
+      () => new SmtpCredentials("bad", { ...BASE, ...change }),
+      message,
+    );
   });
 });

@@ -66,3 +66,25 @@ export function onlyOfType(sim: ProviderSimulator, type: string): RecordedResour
   expect(found).toHaveLength(1);
   return found[0];
 }
+
+/**
+ * Constructs a component that must refuse its arguments: it throws a `pulumi.ResourceError` with
+ * exactly `message`, and nothing but the component itself (`<type> <name>`) was registered.
+ */
+export async function expectRefusal(
+  sim: ProviderSimulator,
+  component: string,
+  construct: () => unknown,
+  message: string,
+): Promise<void> {
+  let thrown: unknown;
+  try {
+    construct();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown).toBeInstanceOf(pulumi.ResourceError);
+  expect((thrown as Error).message).toBe(message);
+  await settle(sim);
+  expect(inventory(sim.resources)).toEqual([component]);
+}
