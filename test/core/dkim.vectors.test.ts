@@ -5,40 +5,13 @@ import {
   DkimKeyAnalysis,
 } from "../../policies/core/dkim";
 import { errorsOf, warningsOf } from "../../policies/core/finding";
-import { loadJson } from "../helpers/vectors";
+import { DkimKeyCase, EasyDkimCnameCase, dkimVectors } from "../helpers/vectors";
 
-/**
- * dkim-cases.json (mailauth, the ValiMail ARC suite, Nager.EmailAuthentication, RFC 8463 and
- * synthetic keys; licenses in test/vectors/README.md).
- */
-interface KeyCase {
-  name?: string;
-  record: string;
-  txt_strings?: string[];
-  valid: boolean;
-  verdict: string;
-  severity: "error" | "warning" | "ok";
-  reason: string;
-  reference_checker: { bits?: number };
-}
-
-interface CnameCase {
-  name: string;
-  type: string;
-  target: string;
-  proxied?: boolean;
-  valid: boolean;
-  reason?: string;
-}
-
-const vectors = loadJson<{
-  key_records: KeyCase[];
-  easy_dkim_cname_examples: { cases: CnameCase[] };
-}>("dkim-cases.json");
+const vectors = dkimVectors();
 const keys = vectors.key_records;
 const cnames = vectors.easy_dkim_cname_examples.cases;
 
-function severityOf(analysis: DkimKeyAnalysis): KeyCase["severity"] {
+function severityOf(analysis: DkimKeyAnalysis): DkimKeyCase["severity"] {
   if (errorsOf(analysis.findings).length > 0) return "error";
   return warningsOf(analysis.findings).length > 0 ? "warning" : "ok";
 }
@@ -51,7 +24,7 @@ describe("DKIM key validator against the shared vectors", () => {
 
   it.each(keys.map((c, i) => [i, c.reason, c]))(
     "judges key record %i (%s) as the vector says",
-    (_i, _reason, c: KeyCase) => {
+    (_i, _reason, c: DkimKeyCase) => {
       const txt = c.txt_strings ? c.txt_strings.join("") : c.record;
       const analysis = analyzeDkimKey(txt);
       expect({
@@ -83,15 +56,18 @@ describe("DKIM key validator against the shared vectors", () => {
 });
 
 describe("Easy DKIM CNAME shapes against the shared vectors", () => {
-  it.each(cnames.map((c) => [c.reason ?? "valid", c]))("judges %s", (_reason, c: CnameCase) => {
-    const findings = checkEasyDkimRecord({
-      name: c.name,
-      type: c.type,
-      target: c.target,
-      proxied: c.proxied,
-    });
-    expect(errorsOf(findings).length === 0).toBe(c.valid);
-  });
+  it.each(cnames.map((c) => [c.reason ?? "valid", c]))(
+    "judges %s",
+    (_reason, c: EasyDkimCnameCase) => {
+      const findings = checkEasyDkimRecord({
+        name: c.name,
+        type: c.type,
+        target: c.target,
+        proxied: c.proxied,
+      });
+      expect(errorsOf(findings).length === 0).toBe(c.valid);
+    },
+  );
 
   it("judges the name and target of every CNAME-typed, unproxied case by shape alone", () => {
     for (const c of cnames.filter((x) => x.type === "CNAME" && x.proxied !== true)) {

@@ -21,3 +21,35 @@ export function loadJson<T = unknown>(name: string): T {
 export function loadYamlDocuments<T = unknown>(name: string): T[] {
   return yaml.loadAll(read(name)) as T[];
 }
+
+/**
+ * dkim-cases.json (mailauth, the ValiMail ARC suite, Nager.EmailAuthentication, RFC 8463 and
+ * synthetic keys; licenses in test/vectors/README.md).
+ */
+export interface DkimKeyCase {
+  name?: string;
+  record: string;
+  txt_strings?: string[];
+  valid: boolean;
+  verdict: string;
+  severity: "error" | "warning" | "ok";
+  reason: string;
+  reference_checker: { bits?: number };
+}
+
+export interface EasyDkimCnameCase {
+  name: string;
+  type: string;
+  target: string;
+  proxied?: boolean;
+  valid: boolean;
+  reason?: string;
+}
+
+/** The DKIM key records and Easy DKIM CNAME shapes of dkim-cases.json. */
+export function dkimVectors() {
+  return loadJson<{
+    key_records: DkimKeyCase[];
+    easy_dkim_cname_examples: { cases: EasyDkimCnameCase[] };
+  }>("dkim-cases.json");
+}

@@ -1,32 +1,16 @@
 import { analyzeDkimKey, describe as describeFinding, errorsOf } from "../../policies/core";
 import { dkimRecordValid } from "../../policies/rules/dkim-record-valid";
 import { mailDnsNotProxied } from "../../policies/rules/mail-dns-not-proxied";
-import { loadJson } from "../helpers/vectors";
+import { DkimKeyCase, dkimVectors } from "../helpers/vectors";
 import { cfRecord, r53Record, route53Txt, txtShapes } from "../helpers/dns-fixtures";
 import { UNKNOWN, runResource } from "../helpers/policy-support";
 
-interface KeyCase {
-  record: string;
-  valid: boolean;
-  reason: string;
-}
-interface CnameCase {
-  name: string;
-  type: string;
-  target: string;
-  proxied?: boolean;
-  valid: boolean;
-  reason?: string;
-}
-const vectors = loadJson<{
-  key_records: KeyCase[];
-  easy_dkim_cname_examples: { cases: CnameCase[] };
-}>("dkim-cases.json");
+const vectors = dkimVectors();
 const TOKEN = "xtk53kxcy4p3t6ztbrffs6d54rsrrhh6";
 const OTHER = "zxfo5z4dqr44uztwz5io2b4j4mwlrquj";
 const strongKey = vectors.key_records.find(
   (k) => k.valid && /^2048-bit RSA$/.test(k.reason),
-) as KeyCase;
+) as DkimKeyCase;
 
 describe("dkim-record-valid", () => {
   it("passes a 2048-bit key record in every provider shape", async () => {
