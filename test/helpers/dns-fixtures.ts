@@ -1,4 +1,5 @@
 /** DNS record resources as each provider declares them, for the record policies' tests. */
+import { UNKNOWN } from "../../policies/core/finding";
 import { quoteTxt, splitTxt } from "../../policies/core/txt";
 import type { Resource } from "./policy-support";
 
@@ -27,6 +28,14 @@ export function cfRecord(
       proxied: false,
       ...extra,
     },
+  };
+}
+
+/** A Cloudflare TXT record whose name is unknown during preview, holding `content` as written. */
+export function cfTxtWithUnknownName(content: string): Resource {
+  return {
+    ...cfRecord("x", "TXT", "x"),
+    props: { zoneId: "zone-1", name: UNKNOWN, type: "TXT", ttl: 1, content },
   };
 }
 

@@ -1,7 +1,7 @@
 import { dkimKeyStrength } from "../../policies/rules/dkim-key-strength";
 import { loadJson } from "../helpers/vectors";
-import { cfRecord, r53Record } from "../helpers/dns-fixtures";
-import { UNKNOWN, runResource } from "../helpers/policy-support";
+import { cfRecord, r53Record, cfTxtWithUnknownName } from "../helpers/dns-fixtures";
+import { runResource } from "../helpers/policy-support";
 
 interface KeyCase {
   record: string;
@@ -68,10 +68,7 @@ describe("dkim-key-strength", () => {
   });
 
   it("hands a record whose name is unknown during preview to the SDK when its value is a weak key", async () => {
-    const at = (content: string) => ({
-      ...cfRecord("x", "TXT", "x"),
-      props: { zoneId: "zone-1", name: UNKNOWN, type: "TXT", ttl: 1, content },
-    });
+    const at = cfTxtWithUnknownName;
     const out = await runResource(dkimKeyStrength, at(key1024.record));
     expect(out.violations).toEqual([]);
     expect(out.previewNote).toMatch(/\.name can't be known during preview/);

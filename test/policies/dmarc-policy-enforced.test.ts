@@ -1,6 +1,6 @@
 import { dmarcPolicyEnforced } from "../../policies/rules/dmarc-policy-enforced";
-import { cfRecord, r53Record, txtShapes } from "../helpers/dns-fixtures";
-import { UNKNOWN, runResource } from "../helpers/policy-support";
+import { cfRecord, r53Record, txtShapes, cfTxtWithUnknownName } from "../helpers/dns-fixtures";
+import { runResource } from "../helpers/policy-support";
 
 describe("dmarc-policy-enforced", () => {
   it.each(["v=DMARC1; p=quarantine", "v=DMARC1; p=reject; sp=quarantine; np=reject; pct=100"])(
@@ -80,10 +80,7 @@ describe("dmarc-policy-enforced", () => {
   });
 
   it("hands a record whose name is unknown during preview to the SDK when its value is a DMARC record", async () => {
-    const at = (content: string) => ({
-      ...cfRecord("x", "TXT", "x"),
-      props: { zoneId: "zone-1", name: UNKNOWN, type: "TXT", ttl: 1, content },
-    });
+    const at = cfTxtWithUnknownName;
     const out = await runResource(dmarcPolicyEnforced, at("v=DMARC1; p=none"));
     expect(out.violations).toEqual([]);
     expect(out.previewNote).toMatch(/\.name can't be known during preview/);

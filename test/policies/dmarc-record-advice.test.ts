@@ -1,6 +1,6 @@
 import { dmarcRecordAdvice } from "../../policies/rules/dmarc-record-advice";
-import { CF_ZONE, cfRecord, r53Record } from "../helpers/dns-fixtures";
-import { UNKNOWN, runResource, runStack } from "../helpers/policy-support";
+import { CF_ZONE, cfRecord, r53Record, cfTxtWithUnknownName } from "../helpers/dns-fixtures";
+import { runResource, runStack } from "../helpers/policy-support";
 
 const zone = { type: CF_ZONE, name: "zone", props: { id: "zone-1", name: "example.com" } };
 
@@ -47,10 +47,7 @@ describe("dmarc-record-advice", () => {
   });
 
   it("hands a record whose name is unknown during preview to the SDK when its value is a DMARC record", async () => {
-    const at = (content: string) => ({
-      ...cfRecord("x", "TXT", "x"),
-      props: { zoneId: "zone-1", name: UNKNOWN, type: "TXT", ttl: 1, content },
-    });
+    const at = cfTxtWithUnknownName;
     const out = await runResource(dmarcRecordAdvice, at("v=DMARC1; p=none"));
     expect(out.violations).toEqual([]);
     expect(out.previewNote).toMatch(/\.name can't be known during preview/);
