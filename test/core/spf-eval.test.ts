@@ -1,23 +1,5 @@
 import { SpfResolver, SpfTempError, checkHost } from "../../policies/core/spf-eval";
-import { loadYamlDocuments } from "../helpers/vectors";
-
-type ZoneRecord = string | Record<string, unknown>;
-type Zone = Record<string, ZoneRecord[]>;
-
-interface SuiteTest {
-  spec: string | string[];
-  helo: string;
-  host: string;
-  mailfrom: string;
-  result: string | string[];
-  explanation?: string;
-}
-
-interface SuiteDocument {
-  description: string;
-  tests: Record<string, SuiteTest>;
-  zonedata?: Zone;
-}
+import { Rfc7208Zone as Zone, rfc7208Suite } from "../helpers/vectors";
 
 /**
  * Answers DNS from a suite document's zonedata the way the suite's drivers do: names are
@@ -58,7 +40,7 @@ function zoneResolver(zone: Zone): SpfResolver {
   };
 }
 
-const docs = loadYamlDocuments<SuiteDocument>("rfc7208-tests.yml");
+const docs = rfc7208Suite();
 const cases = docs.flatMap((d) =>
   Object.entries(d.tests).map(([name, t]) => ({
     section: d.description,

@@ -1,6 +1,6 @@
 import { analyzeSpf, checkSpfRecordSet, isSpfRecord } from "../../policies/core/spf";
 import { joinTxt, quoteTxt } from "../../policies/core/txt";
-import { loadJson, loadYamlDocuments } from "../helpers/vectors";
+import { Rfc7208Test as SuiteTest, Rfc7208Zone, loadJson, rfc7208Suite } from "../helpers/vectors";
 
 interface SyntaxCase {
   name: string;
@@ -132,21 +132,6 @@ describe("SPF records from checkdmarc's tests (spf-checkdmarc-cases.json)", () =
   });
 });
 
-interface SuiteTest {
-  spec: string | string[];
-  helo: string;
-  host: string;
-  mailfrom: string;
-  result: string | string[];
-  description?: string;
-}
-type ZoneRecord = string | Record<string, unknown>;
-interface SuiteDocument {
-  description: string;
-  tests: Record<string, SuiteTest>;
-  zonedata?: Record<string, ZoneRecord[]>;
-}
-
 /** The domain check_host starts from: the MAIL FROM domain, or HELO when MAIL FROM is empty. */
 function testedDomain(t: SuiteTest): string {
   const from = t.mailfrom ?? "";
@@ -160,7 +145,7 @@ function testedDomain(t: SuiteTest): string {
  * a name that has SPF-type records and no TXT records serves them as TXT (RFC 7208 dropped type
  * SPF; the suite writes most records as SPF and relies on that copy). `TXT: NONE` means none.
  */
-function txtValues(zone: Record<string, ZoneRecord[]> | undefined, name: string): string[] {
+function txtValues(zone: Rfc7208Zone | undefined, name: string): string[] {
   const key = Object.keys(zone ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
   const records = key === undefined ? [] : (zone?.[key] ?? []);
   const of = (type: string): string[] =>
@@ -175,7 +160,7 @@ function txtValues(zone: Record<string, ZoneRecord[]> | undefined, name: string)
 }
 
 describe("the RFC 7208 test suite (rfc7208-tests.yml), judged from the record text", () => {
-  const docs = loadYamlDocuments<SuiteDocument>("rfc7208-tests.yml");
+  const docs = rfc7208Suite();
   const all = docs.flatMap((d) =>
     Object.entries(d.tests).map(([name, t]) => ({ name, t, zone: d.zonedata })),
   );

@@ -53,3 +53,28 @@ export function dkimVectors() {
     easy_dkim_cname_examples: { cases: EasyDkimCnameCase[] };
   }>("dkim-cases.json");
 }
+
+/** One record of an RFC 7208 suite zone: a TXT string, or `{ TYPE: value }`. */
+export type Rfc7208ZoneRecord = string | Record<string, unknown>;
+export type Rfc7208Zone = Record<string, Rfc7208ZoneRecord[]>;
+
+export interface Rfc7208Test {
+  spec: string | string[];
+  helo: string;
+  host: string;
+  mailfrom: string;
+  result: string | string[];
+  explanation?: string;
+  description?: string;
+}
+
+export interface Rfc7208Document {
+  description: string;
+  tests: Record<string, Rfc7208Test>;
+  zonedata?: Rfc7208Zone;
+}
+
+/** The openspf RFC 7208 test suite (rfc7208-tests.yml), one document per section. */
+export function rfc7208Suite(): Rfc7208Document[] {
+  return loadYamlDocuments<Rfc7208Document>("rfc7208-tests.yml");
+}
