@@ -3,17 +3,12 @@
  * returns, in a form the report and the JSON document share.
  */
 import * as fs from "fs";
+import type { Diagnostic, EnforcementLevel } from "../analyzer/policy-pack";
 
-export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+export type { EnforcementLevel };
 
 /** One finding of the pack, from Analyze (one resource) or AnalyzeStack (the whole stack). */
-export interface PolicyFinding {
-  policyName: string;
-  policyPackName: string;
-  policyPackVersion: string;
-  description: string;
-  message: string;
-  enforcementLevel: EnforcementLevel;
+export interface PolicyFinding extends Omit<Diagnostic, "urn"> {
   /** The resource it is about, when the policy named one. */
   urn?: string;
   type?: string;
