@@ -1,60 +1,37 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DmarcOptions, ReportAuthorization } from "../policies/core/dmarc";
+import { ReportAuthorization } from "../policies/core/dmarc";
 import {
-  ApexSpfArgs,
   CloudflareMailRecords,
+  CloudflareMailRecordsArgs,
   validateCloudflareMailRecordsArgs,
 } from "./cloudflareMailRecords";
 import { PublishedDnsRecord, TOKEN_PREFIX, validateFor } from "./common";
+import { SesSender, SesSenderArgs, validateSesSenderArgs } from "./sesSender";
 import {
-  MailFromMxFailureBehavior,
-  SesAlarmArgs,
-  SesSender,
-  validateSesSenderArgs,
-} from "./sesSender";
-import { SmtpBundle, SmtpCredentials, validateSmtpCredentialsArgs } from "./smtpCredentials";
+  SmtpBundle,
+  SmtpCredentials,
+  SmtpCredentialsArgs,
+  validateSmtpCredentialsArgs,
+} from "./smtpCredentials";
 
-export interface MailDomainArgs {
+/**
+ * The arguments of the three components MailDomain composes, documented there: every SesSender
+ * argument, the DMARC, apex SPF and TTL of CloudflareMailRecords, and the SmtpCredentials options.
+ */
+export interface MailDomainArgs
+  extends
+    SesSenderArgs,
+    Pick<CloudflareMailRecordsArgs, "dmarc" | "apexSpf" | "ttl">,
+    Pick<
+      SmtpCredentialsArgs,
+      "allowedFromAddresses" | "credentialsVersion" | "retainPreviousCredentials" | "secretKmsKeyId"
+    > {
   /** The domain to send from: the Cloudflare zone's apex or a subdomain of it. */
   domain: string;
   /** The Cloudflare zone id the records go into. */
   cloudflareZoneId: pulumi.Input<string>;
   /** The Cloudflare zone's name, to check the domain lies in it. Default: not checked. */
   cloudflareZoneName?: string;
-  /** The SES region, e.g. `eu-west-1`. Default: the AWS provider's region. */
-  region?: string;
-  /** Custom MAIL FROM domain. Default `mail.<domain>`. */
-  mailFromDomain?: string;
-  /** What SES does when the MAIL FROM MX is missing. Default `USE_DEFAULT_VALUE`. */
-  behaviorOnMxFailure?: MailFromMxFailureBehavior;
-  /** BYODKIM instead of Easy DKIM. Default: off (Easy DKIM, RSA 2048). */
-  byodkim?: boolean | { selector?: string };
-  /** Configuration set name. Default `<domain with dashes>-mailguard`. */
-  configurationSetName?: string;
-  /** SNS topic for SES events. Default: a KMS-encrypted topic this component creates. */
-  eventTopicArn?: pulumi.Input<string>;
-  /** Reputation alarms, or `false`. Default: on at 2.5% bounces and 0.05% complaints. */
-  alarms?: boolean | SesAlarmArgs;
-  /**
-   * DMARC options, or `false` to publish none. Default `p=quarantine`, relaxed alignment, aggregate
-   * reports to `mailto:dmarc-reports@<domain>`, which also applies when the options leave `rua`
-   * undefined: create that mailbox or point `rua` at your report service (`rua: []` publishes none).
-   */
-  dmarc?: DmarcOptions | false;
-  /** An SPF record at the domain for other senders, merged with the existing value. Default: none. */
-  apexSpf?: ApexSpfArgs;
-  /** TTL of the records (1 = automatic, else 60..86400). Default 3600. */
-  ttl?: number;
-  /** From addresses the SMTP user may use. Default: any address of the domain. */
-  allowedFromAddresses?: string[];
-  /** SMTP credentials version; bump by one to rotate. Default 1. */
-  credentialsVersion?: number;
-  /** Keep the previous version's key during a two-step rotation. Default false. */
-  retainPreviousCredentials?: boolean;
-  /** KMS key for the credentials secret. Default `aws/secretsmanager`. */
-  secretKmsKeyId?: pulumi.Input<string>;
-  /** Tags for the AWS resources. Default: none. */
-  tags?: Record<string, string>;
 }
 
 /**
