@@ -5,6 +5,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkDomainName } from "../policies/core/domain";
 import { describe, errorsOf, Finding } from "../policies/core/finding";
+import {
+  REGION_PATTERN,
+  ResolvedSesRegion,
+  resolveSesRegion,
+  SesRegionOptions,
+} from "../policies/core/ses-regions";
 
 /** Prefix of every component type token. */
 export const TOKEN_PREFIX = "mailguard:index:";
@@ -96,6 +102,22 @@ export function validateFor<T>(
   }
 }
 
+/**
+ * A plain boolean, `false` when left out. Values that decide whether a resource exists are never
+ * Outputs: an Output is always truthy.
+ */
+export function booleanArg(argument: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== "boolean") {
+    throw new ArgumentError(
+      argument,
+      value,
+      "it must be true or false. Fix: Pass a plain boolean (not an Output), or leave it out for false.",
+    );
+  }
+  return value;
+}
+
 /** A domain name normalized by the core, or an ArgumentError naming the argument. */
 export function domainArg(argument: string, value: string): string {
   const check = checkDomainName(value);
@@ -110,24 +132,38 @@ export function domainArg(argument: string, value: string): string {
   return check.name;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
-/** An AWS region name such as `eu-west-1`, or an ArgumentError. */
+/** An AWS region code such as `eu-west-1` (any AWS region, SES or not), or an ArgumentError. */
 export function regionArg(argument: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || !REGION.test(value)) {
+  if (typeof value !== "string" || !REGION_PATTERN.test(value)) {
     throw new ArgumentError(
       argument,
       value,
-      "it is not an AWS region name. Fix: Give a region where SES runs, such as eu-west-1, or leave it out to use the provider's region.",
+      "it is not an AWS region code. Fix: Give a region such as eu-west-1, or leave it out to use the provider's region.",
     );
   }
   return value;
 }
 
-/** SES's SMTP endpoint for a region. */
-export function smtpHost(region: string): string {
-  return `email-smtp.${region}.amazonaws.com`;
+/**
+ * The SES facts of a region (see policies/core/ses-regions.ts), or an ArgumentError naming the
+ * argument and the nearest SES regions.
+ */
+export function sesRegionArg(
+  argument: string,
+  region: string,
+  options: SesRegionOptions = {},
+): ResolvedSesRegion {
+  const resolved = resolveSesRegion(region, options);
+  const argumentOf = (code: string) => (code === "ses-dkim-domain" ? "dkimDomain" : argument);
+  for (const f of errorsOf(resolved.findings)) {
+    throw new ArgumentError(
+      argumentOf(f.code),
+      f.code === "ses-dkim-domain" ? options.dkimDomain : region,
+      describe(f),
+    );
+  }
+  return resolved.facts!;
 }
 
 /**

@@ -24,7 +24,11 @@ export interface MailDomainArgs
     Pick<CloudflareMailRecordsArgs, "dmarc" | "apexSpf" | "ttl">,
     Pick<
       SmtpCredentialsArgs,
-      "allowedFromAddresses" | "credentialsVersion" | "retainPreviousCredentials" | "secretKmsKeyId"
+      | "allowedFromAddresses"
+      | "credentialsVersion"
+      | "retainPreviousCredentials"
+      | "secretKmsKeyId"
+      | "fips"
     > {
   /** The domain to send from: the Cloudflare zone's apex or a subdomain of it. */
   domain: string;
@@ -73,6 +77,8 @@ export class MailDomain extends pulumi.ComponentResource {
     const sesArgs = {
       domain: args.domain,
       region: args.region,
+      newRegion: args.newRegion,
+      dkimDomain: args.dkimDomain,
       mailFromDomain: args.mailFromDomain,
       behaviorOnMxFailure: args.behaviorOnMxFailure,
       byodkim: args.byodkim,
@@ -89,6 +95,8 @@ export class MailDomain extends pulumi.ComponentResource {
         identityArn: "",
         configurationSetArn: "",
         region: args.region,
+        fips: args.fips,
+        newRegion: args.newRegion,
         allowedFromAddresses: args.allowedFromAddresses,
         credentialsVersion: args.credentialsVersion,
         retainPreviousCredentials: args.retainPreviousCredentials,
@@ -113,6 +121,8 @@ export class MailDomain extends pulumi.ComponentResource {
         configurationSetArn: this.ses.configurationSetArn,
         // The region SesSender resolved, so the bundle's host and password always match SES.
         region: this.ses.region,
+        fips: args.fips,
+        newRegion: args.newRegion,
         allowedFromAddresses: args.allowedFromAddresses,
         credentialsVersion: args.credentialsVersion,
         retainPreviousCredentials: args.retainPreviousCredentials,

@@ -1,16 +1,25 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { buildDkimKeyRecord, SES_DKIM_TARGET_SUFFIX } from "../policies/core/dkim";
+import { buildDkimKeyRecord } from "../policies/core/dkim";
 import { checkDomainName, isSameOrSubdomain } from "../policies/core/domain";
-import { buildSpf, SES_SPF_INCLUDE } from "../policies/core/spf";
+import { describe } from "../policies/core/finding";
+import {
+  dkimDomainFindings,
+  ResolvedSesRegion,
+  SES_FEEDBACK_MX_PRIORITY,
+  SES_SPF_INCLUDE,
+  SesRegionOptions,
+} from "../policies/core/ses-regions";
+import { buildSpf } from "../policies/core/spf";
 import {
   ArgumentError,
+  booleanArg,
   DEFAULT_RECORD_TTL,
   domainArg,
   failOnErrors,
   MailDnsRecord,
-  regionArg,
+  sesRegionArg,
   slug,
   TOKEN_PREFIX,
   validateFor,
@@ -48,10 +57,25 @@ export interface SesSenderArgs {
   /** The domain mail is sent from (the SES domain identity). IDNs are converted to punycode. */
   domain: string;
   /**
-   * The SES region, e.g. `eu-west-1`. Every regional resource gets this as its `region` input.
-   * Default: the region of the AWS provider in effect.
+   * The SES region, e.g. `eu-west-1`: it decides the DKIM domain, the MAIL FROM MX host and the
+   * SMTP endpoint (docs/regions.md). Every regional resource gets it as its `region` input. A
+   * region SES does not have is refused before anything is registered. Default: the region of the
+   * AWS provider in effect, checked when the deployment resolves it; give it explicitly to have it
+   * checked up front.
    */
   region?: string;
+  /**
+   * The region is newer than mailguard's region table: accept any well-formed region code, with
+   * the SMTP and MAIL FROM hosts by AWS's naming patterns. Easy DKIM then needs `dkimDomain`.
+   * Default false.
+   */
+  newRegion?: boolean;
+  /**
+   * The domain SES keeps the Easy DKIM keys under for the region (`dkim.amazonses.com` or
+   * `dkim.<region>.amazonses.com`, as the AWS General Reference lists it). Default: from
+   * mailguard's region table.
+   */
+  dkimDomain?: string;
   /** Custom MAIL FROM domain, a subdomain of `domain`. Default `mail.<domain>`. */
   mailFromDomain?: string;
   /** What SES does when the MAIL FROM MX record is missing. Default `USE_DEFAULT_VALUE`. */
@@ -79,6 +103,10 @@ export interface SesSenderArgs {
 export interface NormalizedSesSenderArgs {
   domain: string;
   region?: string;
+  /** The region's SES facts, when the region was given. */
+  regionFacts?: ResolvedSesRegion;
+  /** What decides the facts of a region that is only known at deployment. */
+  regionOptions: SesRegionOptions;
   mailFromDomain: string;
   behaviorOnMxFailure: MailFromMxFailureBehavior;
   byodkim?: { selector: string };
@@ -110,10 +138,38 @@ function rateArg(
   return value;
 }
 
+/** `newRegion` and `dkimDomain` checked for type; the core checks the region with them. */
+export function sesRegionOptionsArg(args: {
+  newRegion?: boolean;
+  dkimDomain?: string;
+}): SesRegionOptions {
+  return { newRegion: booleanArg("newRegion", args.newRegion), dkimDomain: args.dkimDomain };
+}
+
+/**
+ * The facts of a region known only at deployment (the provider's), checked as an explicit region
+ * is checked up front; a region SES does not have fails the deployment with the same message.
+ */
+export function deployedRegionFacts(
+  region: string,
+  a: Pick<NormalizedSesSenderArgs, "regionOptions" | "byodkim">,
+): ResolvedSesRegion {
+  const facts = sesRegionArg("region", region, a.regionOptions);
+  if (a.byodkim === undefined) {
+    for (const f of dkimDomainFindings(facts)) {
+      throw new ArgumentError("dkimDomain", a.regionOptions.dkimDomain, describe(f));
+    }
+  }
+  return facts;
+}
+
 /** Checks SesSenderArgs and fills in defaults; throws ArgumentError naming the bad argument. */
 export function validateSesSenderArgs(args: SesSenderArgs): NormalizedSesSenderArgs {
   const domain = domainArg("domain", args.domain);
-  const region = regionArg("region", args.region);
+  const regionOptions = sesRegionOptionsArg(args);
+  const regionFacts =
+    args.region === undefined ? undefined : sesRegionArg("region", args.region, regionOptions);
+  const region = regionFacts?.region;
 
   let mailFromDomain = `mail.${domain}`;
   if (args.mailFromDomain !== undefined) {
@@ -202,9 +258,15 @@ export function validateSesSenderArgs(args: SesSenderArgs): NormalizedSesSenderA
     };
   }
 
+  if (regionFacts !== undefined && byodkim === undefined) {
+    failOnErrors("dkimDomain", args.dkimDomain, dkimDomainFindings(regionFacts));
+  }
+
   return {
     domain,
     region,
+    regionFacts,
+    regionOptions,
     mailFromDomain,
     behaviorOnMxFailure: behavior,
     byodkim,
@@ -236,6 +298,8 @@ export class SesSender extends pulumi.ComponentResource {
   readonly mailFromDomain: string;
   /** The SES region. */
   readonly region: pulumi.Output<string>;
+  /** The region's SES facts: SMTP and FIPS hosts, DKIM domain, feedback host, partition. */
+  readonly regionFacts: pulumi.Output<ResolvedSesRegion>;
   /** ARN of the SES domain identity. */
   readonly identityArn: pulumi.Output<string>;
   /** Name of the configuration set (the identity's default). */
@@ -247,8 +311,9 @@ export class SesSender extends pulumi.ComponentResource {
   /** DKIM selectors: the three Easy DKIM tokens, or the BYODKIM selector. */
   readonly dkimSelectors: pulumi.Output<string[]>;
   /**
-   * The records the domain needs, in order: DKIM (three CNAMEs at indices 0..2, or one TXT), the
-   * MAIL FROM MX (`10 feedback-smtp.<region>.amazonaws.com`) and the MAIL FROM SPF TXT.
+   * The records the domain needs, in order: DKIM (three CNAMEs at indices 0..2 to
+   * `<token>.<the region's DKIM domain>`, or one TXT), the MAIL FROM MX
+   * (`10 feedback-smtp.<region>.amazonses.com`) and the MAIL FROM SPF TXT.
    */
   readonly dnsRecords: MailDnsRecord[];
   /** Names of the reputation alarms (empty when turned off). */
@@ -266,6 +331,15 @@ export class SesSender extends pulumi.ComponentResource {
     this.mailFromDomain = a.mailFromDomain;
     this.region =
       a.region !== undefined ? pulumi.output(a.region) : aws.getRegionOutput({}, parent).region;
+    // The DKIM domain and feedback host of the region (docs/regions.md): known now for an explicit
+    // region, checked when the provider's region resolves otherwise.
+    const facts: pulumi.Output<ResolvedSesRegion> =
+      a.regionFacts !== undefined
+        ? pulumi.output(a.regionFacts)
+        : this.region.apply((r) =>
+            validateFor("SesSender", name, this, () => deployedRegionFacts(r, a)),
+          );
+    this.regionFacts = facts;
 
     const configurationSet = new aws.sesv2.ConfigurationSet(
       `${name}-configuration-set`,
@@ -431,7 +505,7 @@ export class SesSender extends pulumi.ComponentResource {
           key: `dkim-${i}`,
           name: pulumi.interpolate`${token}._domainkey.${a.domain}`,
           type: "CNAME",
-          content: pulumi.interpolate`${token}.${SES_DKIM_TARGET_SUFFIX}`,
+          content: pulumi.interpolate`${token}.${facts.apply((f) => f.dkimDomain ?? "")}`,
           ttl: DEFAULT_RECORD_TTL,
           purpose: "DKIM (SES Easy DKIM)",
         });
@@ -441,8 +515,8 @@ export class SesSender extends pulumi.ComponentResource {
       key: "mail-from-mx",
       name: a.mailFromDomain,
       type: "MX",
-      content: pulumi.interpolate`feedback-smtp.${this.region}.amazonaws.com`,
-      priority: 10,
+      content: facts.apply((f) => f.feedbackHost),
+      priority: SES_FEEDBACK_MX_PRIORITY,
       ttl: DEFAULT_RECORD_TTL,
       purpose: "MAIL FROM bounces to SES",
     });

@@ -2,17 +2,26 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseEmailAddress } from "../policies/core/address";
 import { isSameOrSubdomain } from "../policies/core/domain";
+import { describe, errorsOf } from "../policies/core/finding";
+import { SES_SMTP_PORTS, smtpHostOf } from "../policies/core/ses-regions";
 import { sesSmtpPasswordV4 } from "./sesSmtpPassword";
-import { ArgumentError, domainArg, regionArg, smtpHost, TOKEN_PREFIX, validateFor } from "./common";
+import {
+  ArgumentError,
+  booleanArg,
+  domainArg,
+  sesRegionArg,
+  TOKEN_PREFIX,
+  validateFor,
+} from "./common";
 
-/** SES SMTP submission port with STARTTLS. */
-export const SMTP_STARTTLS_PORT = 587;
-/** SES SMTP submission port with implicit TLS. */
-export const SMTP_IMPLICIT_TLS_PORT = 465;
+/** SES SMTP submission port with STARTTLS (RFC 6409 submission, RFC 3207 STARTTLS). */
+export const SMTP_STARTTLS_PORT = SES_SMTP_PORTS.startTls;
+/** SES SMTP submission port with implicit TLS (RFC 8314). */
+export const SMTP_IMPLICIT_TLS_PORT = SES_SMTP_PORTS.implicitTls;
 
 /** Everything an application needs to submit mail to SES over SMTP. Stored and output as a secret. */
 export interface SmtpBundle {
-  /** `email-smtp.<region>.amazonaws.com` */
+  /** `email-smtp.<region>.amazonaws.com`, or `email-smtp-fips.<region>.amazonaws.com` with `fips`. */
   host: string;
   /** 587: connect, then STARTTLS (required). */
   port: number;
@@ -43,6 +52,16 @@ export interface SmtpCredentialsArgs {
    * provider in effect.
    */
   region?: pulumi.Input<string>;
+  /**
+   * Hand out the FIPS 140 SMTP endpoint (`email-smtp-fips.<region>.amazonaws.com`); refused where
+   * SES has none (docs/regions.md). The password is the same. Default false.
+   */
+  fips?: boolean;
+  /**
+   * The region is newer than mailguard's region table: accept it with the SMTP host by AWS's
+   * naming pattern. Default false.
+   */
+  newRegion?: boolean;
   /** From addresses the user may send as (`ses:FromAddress`, exact, no wildcards). Default: any address of the identity. */
   allowedFromAddresses?: string[];
   /**
@@ -67,6 +86,10 @@ export interface SmtpCredentialsArgs {
 export interface NormalizedSmtpCredentialsArgs {
   domain: string;
   region?: pulumi.Input<string>;
+  /** The SMTP host, when the region was given as a plain string. */
+  host?: string;
+  fips: boolean;
+  newRegion: boolean;
   allowedFromAddresses?: string[];
   credentialsVersion: number;
   retainPreviousCredentials: boolean;
@@ -80,8 +103,11 @@ export function validateSmtpCredentialsArgs(
   args: SmtpCredentialsArgs,
 ): NormalizedSmtpCredentialsArgs {
   const domain = domainArg("domain", args.domain);
-  // An Output (such as SesSender's region) is checked where it was resolved.
-  const region = typeof args.region === "string" ? regionArg("region", args.region) : args.region;
+  const fips = booleanArg("fips", args.fips);
+  const newRegion = booleanArg("newRegion", args.newRegion);
+  // A region given as an Output (SesSender's, or the provider's) is checked when it resolves.
+  const region = args.region;
+  const host = typeof region === "string" ? smtpHostArg(region, { fips, newRegion }) : undefined;
 
   let allowedFromAddresses: string[] | undefined;
   if (args.allowedFromAddresses !== undefined) {
@@ -108,14 +134,10 @@ export function validateSmtpCredentialsArgs(
     );
   }
   // It decides whether a second key exists: a plain boolean, never an Output (always truthy).
-  const retainPreviousCredentials = args.retainPreviousCredentials ?? false;
-  if (typeof retainPreviousCredentials !== "boolean") {
-    throw new ArgumentError(
-      "retainPreviousCredentials",
-      retainPreviousCredentials,
-      "it must be true or false. Fix: Pass a plain boolean (not an Output), or leave it out for false.",
-    );
-  }
+  const retainPreviousCredentials = booleanArg(
+    "retainPreviousCredentials",
+    args.retainPreviousCredentials,
+  );
   const userPath = args.userPath ?? "/mailguard/";
   if (!IAM_PATH.test(userPath)) {
     throw new ArgumentError(
@@ -127,11 +149,34 @@ export function validateSmtpCredentialsArgs(
   return {
     domain,
     region,
+    host,
+    fips,
+    newRegion,
     allowedFromAddresses,
     credentialsVersion: version,
     retainPreviousCredentials,
     userPath,
   };
+}
+
+/**
+ * The SMTP host SES offers in a region (the FIPS one with `fips`), or an ArgumentError naming the
+ * nearest region that has it (docs/regions.md).
+ */
+export function smtpHostArg(
+  region: string,
+  options: { fips: boolean; newRegion: boolean },
+): string {
+  const facts = sesRegionArg("region", region, { newRegion: options.newRegion });
+  const { host, findings } = smtpHostOf(facts, options.fips);
+  for (const f of errorsOf(findings)) {
+    throw new ArgumentError(
+      f.code === "ses-region-no-fips-smtp" ? "fips" : "region",
+      f.code === "ses-region-no-fips-smtp" ? options.fips : region,
+      describe(f),
+    );
+  }
+  return host!;
 }
 
 function fromAddress(argument: string, address: string, domain: string): string {
@@ -269,7 +314,11 @@ export class SmtpCredentials extends pulumi.ComponentResource {
     const region = this.region;
     this.bundle = pulumi.secret(
       pulumi.all([key.id, key.secret, region]).apply(([username, secretKey, r]): SmtpBundle => ({
-        host: smtpHost(r),
+        host:
+          a.host ??
+          validateFor("SmtpCredentials", name, this, () =>
+            smtpHostArg(r, { fips: a.fips, newRegion: a.newRegion }),
+          ),
         port: SMTP_STARTTLS_PORT,
         startTls: true,
         implicitTlsPort: SMTP_IMPLICIT_TLS_PORT,

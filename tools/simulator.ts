@@ -22,6 +22,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { sesSmtpPasswordV4 } from "../components/sesSmtpPassword";
 import { UNKNOWN } from "../policies/core/finding";
+import { partitionOf } from "../policies/core/ses-regions";
 
 /** The placeholder AWS account id used in every simulated ARN. */
 export const SIMULATED_ACCOUNT_ID = "123456789012";
@@ -605,7 +606,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
       case "aws:index/getCallerIdentity:getCallerIdentity":
         result = {
           accountId: this.accountId,
-          arn: `arn:aws:iam::${this.accountId}:user/simulator`,
+          arn: `arn:${partitionOf(region)}:iam::${this.accountId}:user/simulator`,
           userId: "AIDASIMULATOR0000000",
           id: this.accountId,
         };
@@ -620,11 +621,12 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
         };
         break;
       case "aws:index/getPartition:getPartition":
+        // GovCloud's endpoints are under amazonaws.com too (email-smtp.us-gov-west-1.amazonaws.com).
         result = {
-          partition: "aws",
+          partition: partitionOf(region),
           dnsSuffix: "amazonaws.com",
           reverseDnsPrefix: "com.amazonaws",
-          id: "aws",
+          id: partitionOf(region),
         };
         break;
       default:
@@ -644,7 +646,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
   }
 
   private arn(service: string, region: string, resource: string): string {
-    return `arn:aws:${service}:${region}:${this.accountId}:${resource}`;
+    return `arn:${partitionOf(region)}:${service}:${region}:${this.accountId}:${resource}`;
   }
 
   private compute(
@@ -740,7 +742,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
           state: {
             ...withName,
             path,
-            arn: `arn:aws:iam::${this.accountId}:user${path}${autoName}`,
+            arn: `arn:${partitionOf(region)}:iam::${this.accountId}:user${path}${autoName}`,
             uniqueId: `AIDA${pick(urn, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 17)}`,
           },
         };

@@ -1,6 +1,12 @@
 import { createPublicKey, KeyObject } from "crypto";
 import { checkDomainName } from "./domain";
 import { Finding, finding, isUnknown, UNKNOWN } from "./finding";
+import {
+  GLOBAL_DKIM_DOMAIN,
+  isSesDkimDomainShape,
+  regionOfDkimDomain,
+  sesRegion,
+} from "./ses-regions";
 
 /**
  * DKIM key records (RFC 6376 section 3.6.1, RFC 8301, RFC 8463) and the shape of the SES Easy DKIM
@@ -409,11 +415,13 @@ export function analyzeDkimKey(txt: string): DkimKeyAnalysis {
   if (base64 === "") {
     result.revoked = true;
     findings.push(
+      // RFC 6376 3.6.1: an empty p= is how a selector is retired. Valid, and an error only where
+      // something still signs with the selector, which only the caller can tell.
       finding(
-        "error",
+        "warning",
         "dkim-revoked-key",
         "The record has an empty p=: the key is revoked and every signature with it fails.",
-        "Publish the current public key, or remove the selector once nothing signs with it.",
+        "Publish the current public key if anything still signs with this selector; otherwise remove the record once no mail in transit carries its signatures.",
       ),
     );
     return result;
@@ -462,12 +470,9 @@ export function buildDkimKeyRecord(spkiBase64: string): string {
 // SES Easy DKIM CNAMEs
 // ---------------------------------------------------------------------------------------------
 
-export const SES_DKIM_TARGET_SUFFIX = "dkim.amazonses.com";
-
 const EASY_DKIM_NAME = /^([a-z0-9]{32})\._domainkey\.(.+)$/;
-const EASY_DKIM_TARGET = new RegExp(
-  `^([a-z0-9]{32})\\.${SES_DKIM_TARGET_SUFFIX.replace(/\./g, "\\.")}$`,
-);
+const EASY_DKIM_TARGET = /^([a-z0-9]{32})\.(dkim\.(?:[a-z0-9-]+\.)?amazonses\.com)$/;
+const DKIM_DOMAINS_SOURCE = "AWS General Reference, Amazon SES endpoints and quotas, DKIM domains";
 
 function dnsName(value: string): string {
   return value.trim().toLowerCase().replace(/\.$/, "");
@@ -477,16 +482,82 @@ function holdsUnknown(value: string): boolean {
   return isUnknown(value) || value.includes(UNKNOWN);
 }
 
+/** The target an Easy DKIM record must have: `<token>.<dkim domain>`, for messages. */
+function targetShape(dkimDomain: string | undefined): string {
+  return `<token>.${dkimDomain ?? "<SES DKIM domain>"}`;
+}
+
 /**
- * Checks one Easy DKIM record: `<token>._domainkey.<domain>` must point at
- * `<token>.dkim.amazonses.com` with the same token (32 characters, a-z0-9). DNS names compare
- * case-insensitively and a trailing dot is tolerated. Parts that hold Pulumi's unknown sentinel
- * (tokens during preview) are not judged.
+ * The DKIM domain an Easy DKIM target must use, when it can be told: the domain SES uses in the
+ * identity's region (the table's, or the one given).
  */
-export function checkEasyDkimCname(name: string, target: string): Finding[] {
+function expectedDkimDomain(options: EasyDkimOptions): string | undefined {
+  if (options.dkimDomain !== undefined) return options.dkimDomain;
+  return options.region === undefined ? undefined : sesRegion(options.region)?.dkimDomain;
+}
+
+/** What an Easy DKIM check knows about the identity the records belong to. */
+export interface EasyDkimOptions {
+  /** The SES identity's region, when known: its DKIM domain is then the only one accepted. */
+  region?: string;
+  /** The DKIM domain the identity uses, when known (overrides the region's). */
+  dkimDomain?: string;
+}
+
+/**
+ * Why a DKIM domain is wrong for an Easy DKIM target, or undefined when it is right. Without a
+ * known region every SES DKIM domain shape passes (`dkim.amazonses.com`, `dkim.<region>.amazonses.com`),
+ * except a regional domain of a region the table says keeps its keys under another domain.
+ */
+function dkimDomainProblem(domain: string, options: EasyDkimOptions): Finding | undefined {
+  const expected = expectedDkimDomain(options);
+  if (expected !== undefined) {
+    if (domain === expected) return undefined;
+    const where = options.region === undefined ? "this identity" : `${options.region} identities`;
+    return finding(
+      "error",
+      "dkim-cname-dkim-domain",
+      `The Easy DKIM target under ${domain} is the wrong DKIM domain: SES keeps the keys of ${where} under ${expected} (${DKIM_DOMAINS_SOURCE}), so DKIM stays pending and the identity is never verified.`,
+      `Point the record at <token>.${expected}, as SES lists it for the identity.`,
+    );
+  }
+  if (!isSesDkimDomainShape(domain)) {
+    return finding(
+      "error",
+      "dkim-cname-target",
+      `The Easy DKIM target under ${domain} is not an SES DKIM domain.`,
+      `Point the record at <token>.${GLOBAL_DKIM_DOMAIN} or <token>.dkim.<region>.amazonses.com, as SES lists it for the identity's region.`,
+    );
+  }
+  const region = regionOfDkimDomain(domain);
+  const known = region === undefined ? undefined : sesRegion(region);
+  if (known !== undefined && known.dkimDomain !== domain) {
+    return finding(
+      "error",
+      "dkim-cname-dkim-domain",
+      `The Easy DKIM target under ${domain} names no DKIM domain SES uses: ${region} keeps its keys under ${known.dkimDomain} (${DKIM_DOMAINS_SOURCE}).`,
+      `Point the record at <token>.${known.dkimDomain}.`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Checks one Easy DKIM record: `<token>._domainkey.<domain>` must point at `<token>.<dkim domain>`
+ * with the same token (32 characters, a-z0-9), where the DKIM domain is `dkim.amazonses.com` or
+ * `dkim.<region>.amazonses.com` as the identity's region uses (see ses-regions.ts); when the region
+ * is known, only its domain passes. DNS names compare case-insensitively and a trailing dot is
+ * tolerated. Parts that hold Pulumi's unknown sentinel (tokens during preview) are not judged.
+ */
+export function checkEasyDkimCname(
+  name: string,
+  target: string,
+  options: EasyDkimOptions = {},
+): Finding[] {
   const findings: Finding[] = [];
   const nameKnown = !holdsUnknown(name);
   const targetKnown = !holdsUnknown(target);
+  const expected = expectedDkimDomain(options);
   const n = nameKnown ? EASY_DKIM_NAME.exec(dnsName(name)) : null;
   const t = targetKnown ? EASY_DKIM_TARGET.exec(dnsName(target)) : null;
   if (nameKnown) {
@@ -506,10 +577,19 @@ export function checkEasyDkimCname(name: string, target: string): Finding[] {
       finding(
         "error",
         "dkim-cname-target",
-        `The Easy DKIM record target "${target}" is not <token>.${SES_DKIM_TARGET_SUFFIX}.`,
-        `Point the record at <token>.${SES_DKIM_TARGET_SUFFIX}, using the same token as its name.`,
+        `The Easy DKIM record target "${target}" is not ${targetShape(expected)}.`,
+        `Point the record at ${targetShape(expected)}, using the same token as its name.`,
       ),
     );
+  }
+  if (t) {
+    const problem = dkimDomainProblem(t[2], options);
+    if (problem !== undefined) {
+      findings.push({
+        ...problem,
+        message: problem.message.replace("target", `target "${target}"`),
+      });
+    }
   }
   if (n && t && n[1] !== t[1]) {
     findings.push(
@@ -517,7 +597,7 @@ export function checkEasyDkimCname(name: string, target: string): Finding[] {
         "error",
         "dkim-cname-token-mismatch",
         `The record "${name}" points at "${target}", whose token differs from the one in its name.`,
-        `Point <token>._domainkey.<domain> at <token>.${SES_DKIM_TARGET_SUFFIX} with the same token.`,
+        `Point <token>._domainkey.<domain> at ${targetShape(expected ?? t[2])} with the same token.`,
       ),
     );
   }
@@ -538,7 +618,10 @@ export interface EasyDkimRecord {
  * {@link checkEasyDkimCname} plus what the record around it must be: a CNAME, not proxied (a
  * proxied CNAME answers with Cloudflare's addresses and hides the SES key).
  */
-export function checkEasyDkimRecord(record: EasyDkimRecord): Finding[] {
+export function checkEasyDkimRecord(
+  record: EasyDkimRecord,
+  options: EasyDkimOptions = {},
+): Finding[] {
   const findings: Finding[] = [];
   if (!holdsUnknown(record.type) && record.type.trim().toUpperCase() !== "CNAME") {
     findings.push(
@@ -546,7 +629,7 @@ export function checkEasyDkimRecord(record: EasyDkimRecord): Finding[] {
         "error",
         "dkim-cname-type",
         `The Easy DKIM record "${record.name}" is of type ${record.type}; SES checks for a CNAME.`,
-        `Publish it as CNAME <token>._domainkey.<domain> -> <token>.${SES_DKIM_TARGET_SUFFIX}.`,
+        `Publish it as CNAME <token>._domainkey.<domain> -> ${targetShape(expectedDkimDomain(options))}.`,
       ),
     );
   }
@@ -560,5 +643,5 @@ export function checkEasyDkimRecord(record: EasyDkimRecord): Finding[] {
       ),
     );
   }
-  return [...findings, ...checkEasyDkimCname(record.name, record.target)];
+  return [...findings, ...checkEasyDkimCname(record.name, record.target, options)];
 }

@@ -10,4 +10,5 @@ export * from "./spf";
 export * from "./spf-eval";
 export * from "./dmarc";
 export * from "./dkim";
+export * from "./ses-regions";
 export * from "./egress";

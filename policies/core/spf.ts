@@ -13,6 +13,7 @@
 import * as ipaddr from "ipaddr.js";
 import { checkDomainName } from "./domain";
 import { Finding, errorsOf, finding } from "./finding";
+import { SES_SPF_INCLUDE } from "./ses-regions";
 
 export type SpfQualifier = "+" | "-" | "~" | "?";
 
@@ -69,7 +70,6 @@ export interface SpfMerge {
   findings: Finding[];
 }
 
-export const SES_SPF_INCLUDE = "amazonses.com";
 /** RFC 7208 4.6.4: at most 10 terms that query DNS. */
 export const SPF_MAX_LOOKUPS = 10;
 /** Lookup counts from here on draw a warning: one more include can break the record. */

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { analyzeDkimKey, checkEasyDkimCname, errorsOf, SES_DKIM_TARGET_SUFFIX } from "../core";
+import { analyzeDkimKey, checkEasyDkimCname, errorsOf, isSesDkimDomainShape } from "../core";
 import {
   VALUE_FIELDS,
   deferUnknown,
@@ -22,9 +22,10 @@ function judgedName(name: string): string {
   return at >= 0 && labels.length - at - 1 < 2 ? `${name}${STAND_IN_ZONE}` : name;
 }
 
+/** Does the target lie under an SES DKIM domain (`dkim.amazonses.com`, `dkim.<region>.amazonses.com`)? */
 function isSesDkimTarget(target: string): boolean {
-  const t = target.trim().toLowerCase().replace(/\.$/, "");
-  return t.endsWith(`.${SES_DKIM_TARGET_SUFFIX}`);
+  const labels = target.trim().toLowerCase().replace(/\.$/, "").split(".");
+  return labels.some((_, i) => i > 0 && isSesDkimDomainShape(labels.slice(i).join(".")));
 }
 
 /**

@@ -32,7 +32,7 @@ const SES_RECORDS: MailDnsRecord[] = [
     key: "mail-from-mx",
     name: "mail.example.com",
     type: "MX",
-    content: "feedback-smtp.eu-west-1.amazonaws.com",
+    content: "feedback-smtp.eu-west-1.amazonses.com",
     priority: 10,
     ttl: 3600,
     purpose: "MAIL FROM bounces to SES",
@@ -85,7 +85,7 @@ describe("CloudflareMailRecords", () => {
     });
     expect(byName["dns-mail-from-mx"]).toMatchObject({
       type: "MX",
-      content: "feedback-smtp.eu-west-1.amazonaws.com",
+      content: "feedback-smtp.eu-west-1.amazonses.com",
       priority: 10,
     });
     expect(byName["dns-mail-from-spf"].content).toBe('"v=spf1 include:amazonses.com -all"');

@@ -86,7 +86,7 @@ describe("MailDomain", () => {
       ["CNAME", `${t0}._domainkey.example.com`, `${t0}.dkim.amazonses.com`, 3600, false],
       ["CNAME", `${t1}._domainkey.example.com`, `${t1}.dkim.amazonses.com`, 3600, false],
       ["CNAME", `${t2}._domainkey.example.com`, `${t2}.dkim.amazonses.com`, 3600, false],
-      ["MX", "mail.example.com", "feedback-smtp.eu-west-1.amazonaws.com", 3600, false],
+      ["MX", "mail.example.com", "feedback-smtp.eu-west-1.amazonses.com", 3600, false],
       ["TXT", "mail.example.com", '"v=spf1 include:amazonses.com -all"', 3600, false],
       [
         "TXT",

@@ -32,7 +32,7 @@ describe("in preview", () => {
       expect((await resolve(r.content)).known).toBe(false);
     }
     expect((await resolve(sender.dnsRecords[3].content)).value).toBe(
-      "feedback-smtp.eu-west-1.amazonaws.com",
+      "feedback-smtp.eu-west-1.amazonses.com",
     );
     expect((await resolve(sender.dkimSelectors)).known).toBe(false);
   });

@@ -227,7 +227,7 @@ describe("SesSender with defaults in eu-west-1", () => {
         key: "mail-from-mx",
         name: "mail.example.com",
         type: "MX",
-        content: "feedback-smtp.eu-west-1.amazonaws.com",
+        content: "feedback-smtp.eu-west-1.amazonses.com",
         priority: 10,
         ttl: 3600,
       },
@@ -253,7 +253,7 @@ describe("SesSender options", () => {
     expect(await valueOf(sender.region)).toBe("us-east-1");
     for (const child of sim.customResources()) expect(child.inputs.region).toBeUndefined();
     const mx = sender.dnsRecords.find((r) => r.type === "MX")!;
-    expect(await valueOf(mx.content)).toBe("feedback-smtp.us-east-1.amazonaws.com");
+    expect(await valueOf(mx.content)).toBe("feedback-smtp.us-east-1.amazonses.com");
   });
 
   it("with BYODKIM, signs with a tls RSA 2048 key and lists its public key as the DKIM TXT", async () => {
@@ -369,7 +369,27 @@ describe("SesSender refuses bad input before registering any child", () => {
     [
       "a region that is not one",
       { domain: "example.com", region: "Ireland" },
-      'SesSender "bad": invalid region "Ireland": it is not an AWS region name. Fix: Give a region where SES runs, such as eu-west-1, or leave it out to use the provider\'s region.',
+      'SesSender "bad": invalid region "Ireland": "Ireland" is not an AWS region code (such as eu-west-1). Fix: Give the code of a region where SES runs (docs/regions.md lists them), such as eu-west-1 or us-east-1.',
+    ],
+    [
+      "a well-formed region where SES does not run",
+      { domain: "example.com", region: "eu-west-9" },
+      'SesSender "bad": invalid region "eu-west-9": SES does not run in eu-west-9, as far as mailguard\'s region table (AWS General Reference, Amazon SES endpoints and quotas) knows. Fix: Use an SES region such as eu-west-1, eu-west-2, eu-west-3; for a region AWS opened after this table, set newRegion: true and give dkimDomain.',
+    ],
+    [
+      "a region newer than the table without its DKIM domain",
+      { domain: "example.com", region: "eu-west-9", newRegion: true },
+      'SesSender "bad": invalid dkimDomain undefined: eu-west-9 is not in mailguard\'s region table, so the domain SES keeps its Easy DKIM keys under is not known. Fix: Give dkimDomain as the AWS General Reference, Amazon SES endpoints and quotas lists it for eu-west-9 (dkim.amazonses.com or dkim.eu-west-9.amazonses.com), or use BYODKIM.',
+    ],
+    [
+      "a DKIM domain that is not one of SES's",
+      { domain: "example.com", region: "eu-west-1", dkimDomain: "dkim.example.com" },
+      'SesSender "bad": invalid dkimDomain "dkim.example.com": "dkim.example.com" is not an SES DKIM domain (dkim.amazonses.com or dkim.<region>.amazonses.com). Fix: Give the DKIM domain the AWS General Reference, Amazon SES endpoints and quotas lists for eu-west-1, or leave dkimDomain out to use mailguard\'s table.',
+    ],
+    [
+      "newRegion that is not a boolean",
+      { domain: "example.com", region: "eu-west-1", newRegion: "yes" as unknown as boolean },
+      'SesSender "bad": invalid newRegion "yes": it must be true or false. Fix: Pass a plain boolean (not an Output), or leave it out for false.',
     ],
     [
       "a bounce alarm at or above AWS's review rate",
@@ -397,6 +417,8 @@ describe("validateSesSenderArgs", () => {
     expect(validateSesSenderArgs({ domain: "Bücher.Example." })).toEqual({
       domain: "xn--bcher-kva.example",
       region: undefined,
+      regionFacts: undefined,
+      regionOptions: { newRegion: false, dkimDomain: undefined },
       mailFromDomain: "mail.xn--bcher-kva.example",
       behaviorOnMxFailure: "USE_DEFAULT_VALUE",
       byodkim: undefined,

@@ -7,7 +7,6 @@ import {
   checkEasyDkimCname,
   checkEasyDkimRecord,
   parseTagList,
-  SES_DKIM_TARGET_SUFFIX,
 } from "../../policies/core/dkim";
 import { errorsOf, UNKNOWN, warningsOf } from "../../policies/core/finding";
 
@@ -110,7 +109,6 @@ describe("analyzeDkimKey: key records (RFC 6376 3.6.1, RFC 8301, RFC 8463)", () 
     ["h with no hash verifiers use", `v=DKIM1; h=md5; p=${RSA2048}`, "dkim-no-usable-hash"],
     ["s without email or *", `v=DKIM1; s=tlsrpt; p=${RSA2048}`, "dkim-service-excludes-email"],
     ["a duplicate tag", `v=DKIM1; k=rsa; k=rsa; p=${RSA2048}`, "dkim-duplicate-tag"],
-    ["an empty p (revoked)", "v=DKIM1; k=rsa; p=", "dkim-revoked-key"],
     ["no p at all", "v=DKIM1; k=rsa", "dkim-missing-key"],
     ["p that is not base64", "v=DKIM1; p=MIIB!", "dkim-invalid-base64"],
     ["p with broken padding", `v=DKIM1; p=${RSA2048.slice(0, -1)}`, "dkim-invalid-base64"],
@@ -142,7 +140,10 @@ describe("analyzeDkimKey: key records (RFC 6376 3.6.1, RFC 8301, RFC 8463)", () 
     ]);
   });
 
-  it("marks an empty p as revoked", () => {
+  it("marks an empty p as revoked, a warning only: RFC 6376 retires a selector that way", () => {
+    expect(analyzeDkimKey("v=DKIM1; k=rsa; p=").findings).toEqual([
+      expect.objectContaining({ severity: "warning", code: "dkim-revoked-key" }),
+    ]);
     expect(analyzeDkimKey("v=DKIM1; p= ").revoked).toBe(true);
     expect(analyzeDkimKey(ok).revoked).toBe(false);
   });
@@ -209,7 +210,7 @@ describe("checkEasyDkimCname", () => {
   const token = "xtk53kxcy4p3t6ztbrffs6d54rsrrhh6";
   const other = "zxfo5z4dqr44uztwz5io2b4j4mwlrquj";
   const name = `${token}._domainkey.example.com`;
-  const target = `${token}.${SES_DKIM_TARGET_SUFFIX}`;
+  const target = `${token}.dkim.amazonses.com`;
 
   it("accepts <token>._domainkey.<domain> -> <token>.dkim.amazonses.com", () => {
     expect(checkEasyDkimCname(name, target)).toEqual([]);
@@ -223,7 +224,7 @@ describe("checkEasyDkimCname", () => {
     [
       "a different token on each side",
       name,
-      `${other}.${SES_DKIM_TARGET_SUFFIX}`,
+      `${other}.dkim.amazonses.com`,
       "dkim-cname-token-mismatch",
     ],
     ["a name without _domainkey", `${token}.example.com`, target, "dkim-cname-name"],
@@ -267,11 +268,11 @@ describe("checkEasyDkimCname", () => {
     fc.assert(
       fc.property(tokenArb, tokenArb, domainArb, (a, b, domain) => {
         expect(
-          checkEasyDkimCname(`${a}._domainkey.${domain}`, `${a}.${SES_DKIM_TARGET_SUFFIX}`),
+          checkEasyDkimCname(`${a}._domainkey.${domain}`, `${a}.dkim.amazonses.com`),
         ).toEqual([]);
         const mismatch = checkEasyDkimCname(
           `${a}._domainkey.${domain}`,
-          `${b}.${SES_DKIM_TARGET_SUFFIX}`,
+          `${b}.dkim.amazonses.com`,
         );
         expect(mismatch.map((f) => f.code)).toEqual(a === b ? [] : ["dkim-cname-token-mismatch"]);
       }),

@@ -17,9 +17,9 @@ function severityOf(analysis: DkimKeyAnalysis): DkimKeyCase["severity"] {
 }
 
 describe("DKIM key validator against the shared vectors", () => {
-  it("has all 29 key records and 7 CNAME shapes to run", () => {
+  it("has all 29 key records and 11 CNAME shapes to run", () => {
     expect(keys).toHaveLength(29);
-    expect(cnames).toHaveLength(7);
+    expect(cnames).toHaveLength(11);
   });
 
   it.each(keys.map((c, i) => [i, c.reason, c]))(
@@ -56,15 +56,21 @@ describe("DKIM key validator against the shared vectors", () => {
 });
 
 describe("Easy DKIM CNAME shapes against the shared vectors", () => {
+  it("holds cases for an identity in a regional-DKIM region, a global one, and an unknown region", () => {
+    expect(cnames.filter((c) => c.region === "me-central-1")).toHaveLength(2);
+    expect(cnames.filter((c) => c.region === "eu-west-1")).toHaveLength(1);
+    expect(
+      cnames.filter((c) => c.region === undefined && /\.dkim\.[a-z]+-[a-z]+-[0-9]+\./.test(c.target)),
+    ).toHaveLength(1);
+  });
+
   it.each(cnames.map((c) => [c.reason ?? "valid", c]))(
     "judges %s",
     (_reason, c: EasyDkimCnameCase) => {
-      const findings = checkEasyDkimRecord({
-        name: c.name,
-        type: c.type,
-        target: c.target,
-        proxied: c.proxied,
-      });
+      const findings = checkEasyDkimRecord(
+        { name: c.name, type: c.type, target: c.target, proxied: c.proxied },
+        { region: c.region },
+      );
       expect(errorsOf(findings).length === 0).toBe(c.valid);
     },
   );
@@ -74,7 +80,7 @@ describe("Easy DKIM CNAME shapes against the shared vectors", () => {
       expect([
         c.name,
         c.target,
-        errorsOf(checkEasyDkimCname(c.name, c.target)).length === 0,
+        errorsOf(checkEasyDkimCname(c.name, c.target, { region: c.region })).length === 0,
       ]).toEqual([c.name, c.target, c.valid]);
     }
   });

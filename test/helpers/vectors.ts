@@ -42,6 +42,8 @@ export interface EasyDkimCnameCase {
   type: string;
   target: string;
   proxied?: boolean;
+  /** The SES region of the identity the record is judged for, when the case names one. */
+  region?: string;
   valid: boolean;
   reason?: string;
 }

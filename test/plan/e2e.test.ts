@@ -92,7 +92,7 @@ describe("npm start (offline plan)", () => {
           row(`${token}._domainkey.${domain}`, "CNAME", `${token}.dkim.amazonses.com`),
         );
       }
-      expect(out).toMatch(row(`mail.${domain}`, "MX", `10 feedback-smtp.${region}.amazonaws.com`));
+      expect(out).toMatch(row(`mail.${domain}`, "MX", `10 feedback-smtp.${region}.amazonses.com`));
       expect(out).toMatch(row(`mail.${domain}`, "TXT", '"v=spf1 include:amazonses.com -all"'));
       expect(out).toMatch(
         new RegExp(
@@ -117,12 +117,12 @@ describe("npm start (offline plan)", () => {
         /✓ DKIM {3}pass .*; aligned \[Easy DKIM, simulated SES keys: 3 of 3 tokens verify\]/,
       );
       expect(out).toMatch(/✓ DMARC {2}pass by spf and dkim, p=quarantine; disposition: deliver/);
-      expect(out).toMatch(/amazonses\.com SPF as published around 2024 \(dated fixture/);
+      expect(out).toMatch(/amazonses\.com SPF, an older published value \(undated capture, not current/);
 
       const zoneText = fs.readFileSync(zone, "utf8");
       expect(out).toContain(`Zone file written to ${zone}`);
       expect(zoneText).toContain(
-        `mail.${domain}.\t3600\tIN\tMX\t10 feedback-smtp.${region}.amazonaws.com.\n`,
+        `mail.${domain}.\t3600\tIN\tMX\t10 feedback-smtp.${region}.amazonses.com.\n`,
       );
       expect(zoneText).toContain(
         `mail.${domain}.\t3600\tIN\tTXT\t"v=spf1 include:amazonses.com -all"\n`,

@@ -173,7 +173,7 @@ describe("rendering", () => {
   };
   const longKey = "v=DKIM1; k=rsa; p=" + "A".repeat(392);
   const records = [
-    makeRecord("mail.example.com", "MX", "feedback-smtp.eu-west-1.amazonaws.com", {
+    makeRecord("mail.example.com", "MX", "feedback-smtp.eu-west-1.amazonses.com", {
       ...base,
       priority: 10,
       ttl: 1,
@@ -195,7 +195,7 @@ describe("rendering", () => {
     expect(zoneFile(records, ["records for example.com"])).toBe(
       [
         "; records for example.com",
-        "mail.example.com.\t300\tIN\tMX\t10 feedback-smtp.eu-west-1.amazonaws.com.",
+        "mail.example.com.\t300\tIN\tMX\t10 feedback-smtp.eu-west-1.amazonses.com.",
         `sel._domainkey.example.com.\t3600\tIN\tTXT\t"${longKey.slice(0, 255)}" "${longKey.slice(255)}"`,
         "; proxied on Cloudflare: published as Cloudflare edge addresses, not as below",
         "tok._domainkey.example.com.\t300\tIN\tCNAME\ttok.dkim.amazonses.com.",
@@ -208,7 +208,7 @@ describe("rendering", () => {
     const lines = renderRecords(records, 110);
     expect(lines[0]).toMatch(/^NAME\s+TYPE\s+TTL\s+PROXIED\s+VALUE$/);
     expect(lines[1]).toMatch(
-      /^mail\.example\.com\s+MX\s+auto\s+no\s+10 feedback-smtp\.eu-west-1\.amazonaws\.com$/,
+      /^mail\.example\.com\s+MX\s+auto\s+no\s+10 feedback-smtp\.eu-west-1\.amazonses\.com$/,
     );
     expect(lines[2]).toMatch(/TXT\s+3600\s+no\s+"v=DKIM1; k=rsa; p=A+…$/);
     expect(lines[3]).toMatch(/CNAME\s+auto\s+YES\s+tok\.dkim\.amazonses\.com$/);
@@ -420,7 +420,7 @@ describe("plannedRecords", () => {
         zoneId: "zone-id-1",
         name: "mail.example.com.",
         type: "MX",
-        content: "feedback-smtp.eu-west-1.amazonaws.com",
+        content: "feedback-smtp.eu-west-1.amazonses.com",
         priority: 10,
         ttl: 300,
       }),
@@ -429,7 +429,7 @@ describe("plannedRecords", () => {
     expect(records.map((r) => [r.name, r.type, r.value, r.priority, r.proxied])).toEqual([
       ["_dmarc.example.com", "TXT", "v=DMARC1; p=reject", undefined, false],
       ["example.com", "TXT", "v=spf1 -all", undefined, false],
-      ["mail.example.com", "MX", "feedback-smtp.eu-west-1.amazonaws.com", 10, false],
+      ["mail.example.com", "MX", "feedback-smtp.eu-west-1.amazonses.com", 10, false],
     ]);
   });
 
@@ -441,14 +441,14 @@ describe("plannedRecords", () => {
         name: "mail.example.org",
         type: "MX",
         ttl: 300,
-        records: ["10 feedback-smtp.us-east-1.amazonaws.com"],
+        records: ["10 feedback-smtp.us-east-1.amazonses.com"],
       },
     };
     expect(plannedRecords([r53])).toEqual([
       expect.objectContaining({
         name: "mail.example.org",
         type: "MX",
-        value: "feedback-smtp.us-east-1.amazonaws.com",
+        value: "feedback-smtp.us-east-1.amazonses.com",
         priority: 10,
         ttl: 300,
       }),

@@ -8,7 +8,6 @@ import {
   identifierAligned,
   inMemoryResolver,
   SES_SPF_FIXTURE,
-  sesFeedbackHost,
 } from "../../tools/plan/verdict";
 
 const DOMAIN = "example.com";
@@ -41,7 +40,7 @@ function dkimCnames(proxied = false): PlannedRecord[] {
 
 function mailFromRecords(): PlannedRecord[] {
   return [
-    rec(`mail.${DOMAIN}`, "MX", sesFeedbackHost(REGION), { priority: 10 }),
+    rec(`mail.${DOMAIN}`, "MX", "feedback-smtp.eu-west-1.amazonses.com", { priority: 10 }),
     rec(`mail.${DOMAIN}`, "TXT", quoteTxt("v=spf1 include:amazonses.com -all")),
   ];
 }
@@ -86,7 +85,7 @@ describe("deliverabilityVerdict", () => {
     expect(v.dmarc.passedBy.sort()).toEqual(["dkim", "spf"]);
     expect(v.ok).toBe(true);
     expect(v.fixtures.join("\n")).toMatch(
-      /amazonses\.com SPF as published around 2024 \(dated fixture/,
+      /amazonses\.com SPF, an older published value \(undated capture, not current/,
     );
     expect(v.fixtures.join("\n")).toMatch(/simulated Easy DKIM key/);
     expect(v.authenticationResults).toMatch(/dmarc=pass/);
@@ -123,7 +122,7 @@ describe("deliverabilityVerdict", () => {
     expect(v.spf.domain).toBe("amazonses.com");
     expect(v.spf.aligned).toBe(false);
     expect(v.notes.join(" ")).toMatch(
-      /no MX record pointing at feedback-smtp\.eu-west-1\.amazonaws\.com/,
+      /no MX record pointing at feedback-smtp\.eu-west-1\.amazonses\.com/,
     );
   });
 
@@ -133,7 +132,7 @@ describe("deliverabilityVerdict", () => {
       region: REGION,
       records: [
         ...dkimCnames(),
-        rec(`mail.${DOMAIN}`, "MX", sesFeedbackHost("us-east-1"), { priority: 10 }),
+        rec(`mail.${DOMAIN}`, "MX", "feedback-smtp.us-east-1.amazonses.com", { priority: 10 }),
         mailFromRecords()[1],
         dmarcReject,
       ],
@@ -148,7 +147,7 @@ describe("deliverabilityVerdict", () => {
       aligned: false,
     });
     expect(v.notes.join(" ")).toContain(
-      `MAIL FROM mail.${DOMAIN} has no MX record pointing at feedback-smtp.eu-west-1.amazonaws.com`,
+      `MAIL FROM mail.${DOMAIN} has no MX record pointing at feedback-smtp.eu-west-1.amazonses.com`,
     );
     expect(v.dmarc).toMatchObject({ result: "pass", passedBy: ["dkim"] });
   });

@@ -5,6 +5,7 @@
  */
 import * as crypto from "crypto";
 import { isUnknown } from "../../policies/core/finding";
+import { SES_SMTP_PORTS, sesRegion } from "../../policies/core/ses-regions";
 import type { DkimPlan } from "./verdict";
 import type { PlannedResource, ProgramRun } from "./program";
 
@@ -210,12 +211,17 @@ export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettin
     }
     if (passwordSources.length === 0)
       passwordSources.push(`the SES SMTP password derived from access key ${key.name}`);
+    // The host the program hands out (FIPS or not), else the region's (docs/regions.md).
+    const host =
+      str(bundle.host) ??
+      sesRegion(region)?.smtpHost ??
+      `<no SES SMTP endpoint known in ${region}: see docs/regions.md>`;
     settings.push({
-      host: `email-smtp.${region}.amazonaws.com`,
+      host,
       region,
       endpoints: [
-        { port: 587, security: "STARTTLS" },
-        { port: 465, security: "implicit TLS" },
+        { port: SES_SMTP_PORTS.startTls, security: "STARTTLS" },
+        { port: SES_SMTP_PORTS.implicitTls, security: "implicit TLS" },
       ],
       username:
         usernameOutput !== undefined

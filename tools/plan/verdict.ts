@@ -8,8 +8,9 @@
  * - BYODKIM: a sample message is signed with the very private key the plan hands SES
  *   (`domainSigningPrivateKey`) and verified against the planned `<selector>._domainkey` TXT.
  * - Easy DKIM: SES signs with its own key, which nobody outside AWS holds. The verdict simulates it:
- *   a key generated here stands in for SES's and is published at the first token's CNAME target
- *   `<token>.dkim.amazonses.com` in the in-memory resolver only, then the message is signed with
+ *   a key generated here stands in for SES's and is published where SES publishes its keys,
+ *   `<token>.<the region's DKIM domain>` (policies/core/ses-regions.ts), in the in-memory resolver
+ *   only, then the message is signed with
  *   `d=<domain>; s=<token>` as SES signs. That proves the planned CNAME chain leads from the selector
  *   SES uses to where SES publishes its key; it is labelled as a simulation in every output.
  */
@@ -17,11 +18,15 @@ import * as crypto from "crypto";
 import { authenticate, dkimSign } from "mailauth";
 import { organizationalDomain } from "../../policies/core/dmarc";
 import { splitTxt } from "../../policies/core/txt";
+import { sesRegion } from "../../policies/core/ses-regions";
 import type { PlannedRecord } from "./records";
 
-/** The date the amazonses.com SPF fixture was taken from SES's public record. */
-export const SES_SPF_FIXTURE_DATE = "2024";
-/** amazonses.com's published SPF record (REFERENCE.md section 2), a dated fixture for offline use. */
+/**
+ * An older published value of amazonses.com's SPF record, for offline simulation only: undated,
+ * and not current (later values add ranges such as 52.82.172.0/22 and 76.223.128.0/19).
+ */
+export const SES_SPF_FIXTURE_LABEL =
+  "amazonses.com SPF, an older published value (undated capture, not current; not looked up)";
 export const SES_SPF_FIXTURE =
   "v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 ip4:54.240.0.0/18 ip4:69.169.224.0/20 " +
   "ip4:23.249.208.0/20 ip4:23.251.224.0/19 ip4:76.223.176.0/20 ip4:54.240.64.0/19 " +
@@ -29,7 +34,11 @@ export const SES_SPF_FIXTURE =
 /** An address inside 54.240.0.0/18 of the fixture, standing in for the SES outbound server. */
 export const SES_SAMPLE_IP = "54.240.8.20";
 export const SES_SAMPLE_HELO = "a8-20.smtp-out.amazonses.com";
-/** SES's own envelope domain when no custom MAIL FROM is verified. */
+/**
+ * SES's own envelope domain when no custom MAIL FROM is verified: a subdomain of amazonses.com
+ * that varies by region (SES Developer Guide, "Using a custom MAIL FROM domain"); the verdict
+ * checks SPF at amazonses.com itself, the one the fixture covers.
+ */
 export const SES_DEFAULT_MAIL_FROM = "amazonses.com";
 /** The receiving server the verdict pretends to be. */
 export const RECEIVER = "mx.receiver.invalid";
@@ -184,11 +193,6 @@ function fixtureRecord(name: string, type: string, value: string, label: string)
   };
 }
 
-/** The MX target SES checks before it uses a custom MAIL FROM domain. */
-export function sesFeedbackHost(region: string): string {
-  return `feedback-smtp.${region}.amazonaws.com`;
-}
-
 /**
  * DMARC identifier alignment (RFC 7489 3.1.1, 3.1.2): strict needs the very same domain, relaxed
  * the same organizational domain. mailauth 4.13.3 reads adkim/aspf but then aligns on
@@ -234,24 +238,24 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
   const domain = input.domain.toLowerCase().replace(/\.$/, "");
   const now = input.now ?? new Date();
   const notes: string[] = [];
-  const fixtures = [
-    `amazonses.com SPF as published around ${SES_SPF_FIXTURE_DATE} (dated fixture, not looked up)`,
-  ];
+  const fixtures = [SES_SPF_FIXTURE_LABEL];
   const extra: PlannedRecord[] = [
-    fixtureRecord(
-      "amazonses.com",
-      "TXT",
-      SES_SPF_FIXTURE,
-      `fixture: amazonses.com SPF, ${SES_SPF_FIXTURE_DATE}`,
-    ),
+    fixtureRecord("amazonses.com", "TXT", SES_SPF_FIXTURE, `fixture: ${SES_SPF_FIXTURE_LABEL}`),
   ];
+  // Where SES wants the MAIL FROM MX to point and where it keeps Easy DKIM keys, for the region.
+  const region = sesRegion(input.region);
+  if (region === undefined) {
+    notes.push(
+      `${input.region} is not in mailguard's SES region table: the MAIL FROM MX and the DKIM domain cannot be checked.`,
+    );
+  }
 
   // Envelope sender: the custom MAIL FROM when SES can verify it (its MX), else SES's own domain.
   let customMailFrom: SpfVerdict["customMailFrom"] = "not-configured";
   let envelopeDomain = SES_DEFAULT_MAIL_FROM;
   if (input.mailFromDomain !== undefined) {
     const mailFrom = input.mailFromDomain.toLowerCase().replace(/\.$/, "");
-    const feedback = sesFeedbackHost(input.region);
+    const feedback = region?.feedbackHost ?? "the feedback host of the region";
     const mx = input.records.some(
       (r) => r.name === mailFrom && r.type === "MX" && !r.proxied && r.value === feedback,
     );
@@ -280,7 +284,7 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
   if (input.dkim.kind === "byodkim") {
     mode = "byodkim";
     signings.push({ selector: input.dkim.selector, pem: input.dkim.privateKeyPem });
-  } else if (input.dkim.kind === "easy" && input.dkim.tokens.length > 0) {
+  } else if (input.dkim.kind === "easy" && input.dkim.tokens.length > 0 && region !== undefined) {
     mode = "easy-dkim-simulated";
     for (const raw of input.dkim.tokens) {
       const token = raw.toLowerCase();
@@ -288,7 +292,7 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
       const spki = publicKey.export({ type: "spki", format: "der" }).toString("base64");
       extra.push(
         fixtureRecord(
-          `${token}.dkim.amazonses.com`,
+          `${token}.${region.dkimDomain}`,
           "TXT",
           `v=DKIM1; k=rsa; p=${spki}`,
           "simulation: stand-in for SES's Easy DKIM key",
@@ -300,7 +304,7 @@ export async function deliverabilityVerdict(input: VerdictInput): Promise<Delive
       });
     }
     fixtures.push(
-      `simulated Easy DKIM keys at <token>.dkim.amazonses.com for the ${signings.length} tokens: ` +
+      `simulated Easy DKIM keys at <token>.${region.dkimDomain} for the ${signings.length} tokens: ` +
         "SES's real keys are private to AWS, so locally generated keys stand in for them; the planned CNAMEs must lead there",
     );
   } else {
