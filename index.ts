@@ -31,6 +31,7 @@ const mail = new MailDomain("mail", {
   cloudflareZoneId: config.require("cloudflareZoneId"),
   cloudflareZoneName: optional("cloudflareZoneName"),
   region,
+  fips: config.getBoolean("smtpFips") ?? false,
   dmarc: {
     p: (optional("dmarcPolicy") ?? "quarantine") as DmarcPolicy,
     // Empty (the project default): undefined, so reports go to mailto:dmarc-reports@<domain>.

@@ -59,6 +59,12 @@ export interface ApexSpfArgs {
   add?: SpfOptions;
 }
 
+/**
+ * Cloudflare's TTL floor on Enterprise zones; other plans start at 60 and refuse 30..59 when the
+ * record is created (@pulumi/cloudflare DnsRecord `ttl`).
+ */
+export const CLOUDFLARE_MIN_TTL_ENTERPRISE = 30;
+
 export interface CloudflareMailRecordsArgs {
   /** The Cloudflare zone id. */
   zoneId: pulumi.Input<string>;
@@ -78,7 +84,10 @@ export interface CloudflareMailRecordsArgs {
   dmarc?: DmarcOptions | false;
   /** Publish an SPF record at the domain itself, merged with the existing one. Default: none. */
   apexSpf?: ApexSpfArgs;
-  /** TTL of every record in seconds (1 = automatic, else 60..86400). Default: each record's own, 3600. */
+  /**
+   * TTL of every record in seconds: 1 (automatic), or 60..86400; 30..59 works on Enterprise zones
+   * only (Cloudflare's DnsRecord `ttl`). Default: each record's own, 3600.
+   */
   ttl?: number;
 }
 
@@ -107,12 +116,15 @@ export function validateCloudflareMailRecordsArgs(
   }
   if (
     args.ttl !== undefined &&
-    !(args.ttl === 1 || (Number.isInteger(args.ttl) && args.ttl >= 60 && args.ttl <= 86400))
+    !(
+      args.ttl === 1 ||
+      (Number.isInteger(args.ttl) && args.ttl >= CLOUDFLARE_MIN_TTL_ENTERPRISE && args.ttl <= 86400)
+    )
   ) {
     throw new ArgumentError(
       "ttl",
       args.ttl,
-      "Cloudflare accepts 1 (automatic) or 60 to 86400 seconds. Fix: Leave it out for 3600.",
+      "Cloudflare accepts 1 (automatic) or 60 to 86400 seconds (from 30 on Enterprise zones). Fix: Leave it out for 3600.",
     );
   }
 

@@ -1,5 +1,5 @@
 import { getDomain, parse } from "tldts";
-import { parseEmailAddress } from "./address";
+import { EmailAddress, parseEmailAddress } from "./address";
 import { parseTagList, tagListFindings } from "./dkim";
 import { checkDomainName } from "./domain";
 import { errorsOf, Finding, finding } from "./finding";
@@ -80,8 +80,12 @@ const KNOWN_TAGS = new Set([
 ]);
 const WSP = /^[ \t]+|[ \t]+$/g;
 const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
-/** unreserved / reserved / pct-encoded (RFC 3986), minus what the DMARC record itself splits on. */
-const URI_CHARS = /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+=]|%[0-9A-Fa-f]{2})+$/;
+/**
+ * unreserved / reserved / pct-encoded (RFC 3986), minus what the DMARC record itself splits on:
+ * `,` between URIs, `;` between tags, and `!` before the size (RFC 7489 6.2 says a literal `!` or
+ * `,` inside a URI must be encoded, `%21` and `%2C`).
+ */
+const URI_CHARS = /^(?:[A-Za-z0-9\-._~:/?#[\]@$&'()*+=]|%[0-9A-Fa-f]{2})+$/;
 const SIZE_SUFFIX = /!([0-9]+)([kmgtKMGT])?$/;
 
 function wspTrim(s: string): string {
@@ -175,16 +179,20 @@ function decodePercent(s: string): string | undefined {
   }
 }
 
-/** The addresses of a `mailto:` URI (RFC 6068), or undefined when one is not a usable address. */
-function mailtoAddresses(uri: string): string[] | undefined {
+/**
+ * The addresses of a `mailto:` URI (RFC 6068, whose addr-spec admits a bracketed address literal
+ * as the domain), or undefined when one is not a usable address.
+ */
+function mailtoAddresses(uri: string): EmailAddress[] | undefined {
   const to = uri.slice("mailto:".length).split("?")[0];
   if (to === "") return undefined;
-  const addresses: string[] = [];
+  const addresses: EmailAddress[] = [];
   for (const encoded of to.split(",")) {
     const address = decodePercent(encoded);
     if (address === undefined) return undefined;
-    if (parseEmailAddress(address) === undefined) return undefined;
-    addresses.push(address);
+    const parsed = parseEmailAddress(address, { allowAddressLiteral: true });
+    if (parsed === undefined) return undefined;
+    addresses.push(parsed);
   }
   return addresses;
 }
@@ -202,6 +210,17 @@ function checkReportUri(tag: string, entry: string): ReportUri {
   const uri = sized ? entry.slice(0, sized.index) : entry;
   const findings: Finding[] = [];
   const scheme = URI_SCHEME.exec(uri);
+  if (scheme && uri.includes("!")) {
+    findings.push(
+      finding(
+        "error",
+        "dmarc-invalid-uri",
+        `${tag}: "${entry}" holds a literal "!" inside the URI; in rua/ruf "!" only starts the size suffix (RFC 7489 6.2).`,
+        'Percent-encode "!" inside the URI as %21 (and "," as %2C).',
+      ),
+    );
+    return { uri, findings };
+  }
   if (!scheme || !URI_CHARS.test(uri) || uri.length === scheme[0].length) {
     findings.push(
       finding(
@@ -214,13 +233,23 @@ function checkReportUri(tag: string, entry: string): ReportUri {
     return { uri, findings };
   }
   if (scheme[0].toLowerCase() === "mailto:") {
-    if (!mailtoAddresses(uri)) {
+    const addresses = mailtoAddresses(uri);
+    if (!addresses) {
       findings.push(
         finding(
           "error",
           "dmarc-invalid-mailto",
           `${tag}: "${entry}" is not a usable mailto: address.`,
           `Write ${tag}=mailto:local@domain, e.g. mailto:dmarc-reports@example.com.`,
+        ),
+      );
+    } else if (addresses.some((a) => a.literal === true)) {
+      findings.push(
+        finding(
+          "warning",
+          "dmarc-address-literal",
+          `${tag}: "${entry}" sends reports to an address literal; no _report._dmarc record can authorize a host without a DNS name, so receivers that verify outside destinations (RFC 7489 7.1) send nothing there.`,
+          `Use an address at a DNS name, e.g. ${tag}=mailto:dmarc-reports@example.com.`,
         ),
       );
     }
@@ -721,7 +750,9 @@ export function externalReportDestinations(
     const { uri, findings } = checkReportUri("rua", wspTrim(entry));
     if (errorsOf(findings).length > 0 || !/^mailto:/i.test(uri)) continue;
     for (const address of mailtoAddresses(uri) ?? []) {
-      const destination = normalizeName(address.slice(address.lastIndexOf("@") + 1));
+      // An address literal has no name to publish an authorization under.
+      if (address.literal === true) continue;
+      const destination = normalizeName(address.domain);
       if (organizationalDomain(destination) === org) continue;
       const name = `${domain}._report._dmarc.${destination}`;
       if (!byName.has(name))

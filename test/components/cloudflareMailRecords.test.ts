@@ -206,6 +206,11 @@ describe("CloudflareMailRecords", () => {
     await build("dns", { zoneId: ZONE, domain: "example.com", records: SES_RECORDS, ttl: 1 });
     expect(sim.ofType(DNS).map((r) => r.inputs.ttl)).toEqual([1, 1, 1, 1]);
   });
+
+  it("accepts the 30-second TTL Enterprise zones allow", async () => {
+    await build("dns", { zoneId: ZONE, domain: "example.com", records: SES_RECORDS, ttl: 30 });
+    expect(sim.ofType(DNS).map((r) => r.inputs.ttl)).toEqual([30, 30, 30, 30]);
+  });
 });
 
 describe("CloudflareMailRecords refuses bad input before registering any child", () => {
@@ -233,7 +238,12 @@ describe("CloudflareMailRecords refuses bad input before registering any child",
     [
       "a TTL Cloudflare refuses",
       { ttl: 5 },
-      'CloudflareMailRecords "bad": invalid ttl 5: Cloudflare accepts 1 (automatic) or 60 to 86400 seconds. Fix: Leave it out for 3600.',
+      'CloudflareMailRecords "bad": invalid ttl 5: Cloudflare accepts 1 (automatic) or 60 to 86400 seconds (from 30 on Enterprise zones). Fix: Leave it out for 3600.',
+    ],
+    [
+      "a TTL just below Enterprise's floor",
+      { ttl: 29 },
+      'CloudflareMailRecords "bad": invalid ttl 29: Cloudflare accepts 1 (automatic) or 60 to 86400 seconds (from 30 on Enterprise zones). Fix: Leave it out for 3600.',
     ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {

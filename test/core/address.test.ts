@@ -77,4 +77,20 @@ describe("parseEmailAddress", () => {
     expect(parseEmailAddress(`"${"a".repeat(62)}"@example.com`)).toBeDefined();
     expect(parseEmailAddress(`"${"a".repeat(63)}"@example.com`)).toBeUndefined();
   });
+
+  it("accepts an RFC 5321 address literal only when asked, keeping it as written", () => {
+    const options = { allowAddressLiteral: true };
+    expect(parseEmailAddress("d@[192.0.2.1]", options)).toEqual({
+      local: "d",
+      domain: "[192.0.2.1]",
+      literal: true,
+    });
+    expect(parseEmailAddress("d@[IPv6:2001:db8::1]", options)?.literal).toBe(true);
+    expect(parseEmailAddress("d@[192.0.2.256]", options)).toBeUndefined();
+    expect(parseEmailAddress("d@[example.com]", options)).toBeUndefined();
+    expect(parseEmailAddress("d@example.com", options)).toEqual({
+      local: "d",
+      domain: "example.com",
+    });
+  });
 });

@@ -84,6 +84,26 @@ describe("analyzeDmarc: errors receivers act on (RFC 7489 6.3, RFC 9989 4.7)", (
       "v=DMARC1; p=reject; rua=mailto:a@b@example.com",
       "dmarc-invalid-mailto",
     ],
+    [
+      "a literal ! inside the URI (RFC 7489 6.2: only the size suffix starts with !)",
+      "v=DMARC1; p=reject; rua=mailto:a!b@example.com",
+      "dmarc-invalid-uri",
+    ],
+    [
+      "a literal ! before a size suffix",
+      "v=DMARC1; p=reject; rua=mailto:a!b@example.com!10m",
+      "dmarc-invalid-uri",
+    ],
+    [
+      "an address literal that is no address",
+      "v=DMARC1; p=reject; rua=mailto:d@[192.0.2.300]",
+      "dmarc-invalid-mailto",
+    ],
+    [
+      "an IPv6 address literal without its IPv6: tag",
+      "v=DMARC1; p=reject; rua=mailto:d@[2001:db8::1]",
+      "dmarc-invalid-mailto",
+    ],
   ])("rejects %s", (_what, txt, code) => {
     const analysis = analyzeDmarc(txt);
     expect(errorsOf(analysis.findings).map((f) => f.code)).toContain(code);
@@ -126,6 +146,16 @@ describe("analyzeDmarc: warnings for working records", () => {
     ["upper-case tag names", `V=DMARC1; P=reject; ${RUA}`, "dmarc-uppercase-tag"],
     ["psd=y on a registrant domain", `v=DMARC1; p=reject; psd=y; ${RUA}`, "dmarc-psd-y"],
     ["test mode t=y (RFC 9989)", `v=DMARC1; p=quarantine; t=y; ${RUA}`, "dmarc-test-mode"],
+    [
+      "a bracketed IPv4 address literal (valid in RFC 6068 mailto:, but no name to authorize)",
+      "v=DMARC1; p=reject; rua=mailto:d@[192.0.2.1]",
+      "dmarc-address-literal",
+    ],
+    [
+      "an IPv6 address literal",
+      "v=DMARC1; p=reject; rua=mailto:d@[IPv6:2001:db8::1]",
+      "dmarc-address-literal",
+    ],
   ])("warns about %s without rejecting the record", (_what, txt, code) => {
     expect(errorCodes(txt)).toEqual([]);
     expect(warningCodes(txt)).toContain(code);
@@ -144,6 +174,7 @@ describe("analyzeDmarc: warnings for working records", () => {
     ["a punycode report host", "v=DMARC1; p=reject; rua=mailto:r@xn--bcher-kva.example"],
     ["a percent-encoded IDN report host", "v=DMARC1; p=reject; rua=mailto:r@b%C3%BCcher.example"],
     ["mailto hfields", "v=DMARC1; p=reject; rua=mailto:r@example.com?subject=dmarc"],
+    ["a percent-encoded ! inside the URI", "v=DMARC1; p=reject; rua=mailto:a%21b@example.com"],
   ])("accepts %s with no findings", (_what, txt) => {
     expect(codes(txt)).toEqual([]);
   });
@@ -428,6 +459,10 @@ describe("externalReportDestinations", () => {
     ]);
     expect(auths.map((a) => a.name)).toEqual(["example.com._report._dmarc.reports.vendor.net"]);
     expect(auths[0].uri).toBe("mailto:A@Reports.Vendor.NET!10m");
+  });
+
+  it("asks nothing of an address literal, which has no name to publish under", () => {
+    expect(externalReportDestinations("example.com", ["mailto:d@[192.0.2.1]"])).toEqual([]);
   });
 
   it("skips non-mailto and unusable URIs", () => {

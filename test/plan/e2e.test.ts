@@ -117,7 +117,9 @@ describe("npm start (offline plan)", () => {
         /✓ DKIM {3}pass .*; aligned \[Easy DKIM, simulated SES keys: 3 of 3 tokens verify\]/,
       );
       expect(out).toMatch(/✓ DMARC {2}pass by spf and dkim, p=quarantine; disposition: deliver/);
-      expect(out).toMatch(/amazonses\.com SPF, an older published value \(undated capture, not current/);
+      expect(out).toMatch(
+        /amazonses\.com SPF, an older published value \(undated capture, not current/,
+      );
 
       const zoneText = fs.readFileSync(zone, "utf8");
       expect(out).toContain(`Zone file written to ${zone}`);
@@ -268,6 +270,51 @@ describe("npm start (offline plan)", () => {
       expect(run.stdout).toBe("");
       expect(run.stderr).toMatch(
         /^error: the program in .+ failed: MailDomain "mail": invalid domain "bad domain\.\.com"/,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it.concurrent(
+    "plans a me-central-1 stack with its regional DKIM domain, and refuses a region SES lacks",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-e2e-"));
+      const sample = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+      const stack = (region: string) => {
+        const file = path.join(dir, `Pulumi.${region}.yaml`);
+        fs.writeFileSync(
+          file,
+          sample
+            .replace(/aws:region: .*/, `aws:region: ${region}`)
+            .replace(/mailguard:sesRegion: .*/, `mailguard:sesRegion: ${region}`),
+        );
+        return file;
+      };
+      const [uae, unknown] = await Promise.all([
+        plan("--config", stack("me-central-1"), "--json"),
+        plan("--config", stack("eu-west-9")),
+      ]);
+      expect(uae.code).toBe(0);
+      const doc = JSON.parse(uae.stdout);
+      const values = doc.records.map(
+        (r: { type: string; value: string }) => `${r.type} ${r.value}`,
+      );
+      for (const token of dkimTokensFor("example.com")) {
+        expect(values).toContain(`CNAME ${token}.dkim.me-central-1.amazonses.com`);
+      }
+      expect(values).toContain("MX feedback-smtp.me-central-1.amazonses.com");
+      const [v] = doc.deliverability;
+      expect(v.dkim).toMatchObject({ mode: "easy-dkim-simulated", result: "pass", aligned: true });
+      expect(v.spf).toMatchObject({ customMailFrom: "verified", aligned: true });
+      expect(v.fixtures.join("\n")).toContain(
+        "simulated Easy DKIM keys at <token>.dkim.me-central-1.amazonses.com",
+      );
+      expect(doc.smtp[0].host).toBe("email-smtp.me-central-1.amazonaws.com");
+      expect(doc.findings.mandatory).toEqual([]);
+
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain(
+        'MailDomain "mail": invalid region "eu-west-9": SES does not run in eu-west-9',
       );
     },
     TIMEOUT,
