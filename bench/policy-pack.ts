@@ -9,7 +9,7 @@ import {
   AnalyzerResource,
   PolicyPackSession,
   startPolicyPack,
-} from "../tools/analyzer/policy-pack";
+} from "../cli/analyzer/policy-pack";
 import { syntheticStack } from "./stack";
 
 const RESOURCES = Number(process.env.BENCH_RESOURCES ?? 10_000);

@@ -4,7 +4,7 @@
  * them violating, some holding values unknown during preview.
  */
 import { UNKNOWN } from "../policies/core/finding";
-import { AnalyzerResource } from "../tools/analyzer/policy-pack";
+import { AnalyzerResource } from "../cli/analyzer/policy-pack";
 
 /** A small deterministic generator, so that every run judges the same stack. */
 function rng(seed: number): () => number {

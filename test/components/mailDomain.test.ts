@@ -1,7 +1,7 @@
 import { MailDomain, MailDomainArgs } from "../../components/mailDomain";
 import { UNKNOWN } from "../../policies/core/finding";
 import { sesSmtpPasswordV4 } from "../../components/sesSmtpPassword";
-import { dkimTokensFor } from "../../tools/simulator";
+import { dkimTokensFor } from "../../testing/simulator";
 import {
   inventory,
   ProviderSimulator,

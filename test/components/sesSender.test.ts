@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import { SesSender, validateSesSenderArgs } from "../../components/sesSender";
 import { analyzeDkimKey } from "../../policies/core/dkim";
 import { analyzeSpf } from "../../policies/core/spf";
-import { dkimTokensFor } from "../../tools/simulator";
+import { dkimTokensFor } from "../../testing/simulator";
 import {
   inventory,
   ProviderSimulator,

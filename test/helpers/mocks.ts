@@ -3,7 +3,7 @@
  * simulator. `setMocks` is process-global: install one simulator per test file.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ProviderSimulator, RecordedResource, SimulatorOptions } from "../../tools/simulator";
+import { ProviderSimulator, RecordedResource, SimulatorOptions } from "../../testing/simulator";
 
 export { ProviderSimulator, RecordedResource };
 

@@ -3,7 +3,7 @@
  * custom resource's inputs to Analyze (components and providers are not analyzed), then every
  * resource's outputs to AnalyzeStack.
  */
-import { AnalyzerResource, Diagnostic, PolicyPackSession } from "../../tools/analyzer/policy-pack";
+import { AnalyzerResource, Diagnostic, PolicyPackSession } from "../../cli/analyzer/policy-pack";
 import { RecordedResource } from "./mocks";
 
 /** Resources the engine would analyze: custom resources, not components or providers. */

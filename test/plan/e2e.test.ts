@@ -1,16 +1,16 @@
 /**
  * The offline plan end to end, through the real command as the README runs it (`npm start`, i.e.
- * node with ts-node's transpile-only loader on tools/plan/main.ts): a child process that runs the
+ * node with ts-node's transpile-only loader on cli/plan/main.ts): a child process that runs the
  * program under the simulator, starts the policy pack with run-policy-pack and talks the analyzer
  * protocol to it. Each test starts the pack once; the tests run concurrently, as each spends most
  * of its time waiting for its pack to start.
  */
-import { execFile } from "child_process";
+import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { dkimTokensFor } from "../../tools/simulator";
+import { dkimTokensFor } from "../../testing/simulator";
 
 const ROOT = path.join(__dirname, "..", "..");
 const FIXTURES = path.join(__dirname, "fixtures");
@@ -41,12 +41,47 @@ function spawnRun(file: string, args: string[]): Promise<Run> {
   });
 }
 
+/** `mailguard plan` with a mark in its environment, which every process it starts inherits. */
+function spawnMarked(mark: string, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(ROOT, "cli", "main.ts"), "plan", ...args],
+      { cwd: ROOT, env: { ...process.env, MAILGUARD_TEST_MARK: mark }, timeout: TIMEOUT },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === "number" ? err.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Process ids of live processes whose environment carries the mark (Linux /proc). */
+async function processesMarked(mark: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await fs.promises.readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = await fs.promises.readFile(`/proc/${entry}/environ`, "utf8");
+      const stat = await fs.promises.readFile(`/proc/${entry}/stat`, "utf8");
+      // A zombie (state Z) has ended; only its exit status waits to be read.
+      if (env.includes(`MAILGUARD_TEST_MARK=${mark}`) && !/^\d+ \(.*\) Z /.test(stat)) {
+        pids.push(Number(entry));
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
 /** The command behind `npm start`, run directly (what the script line runs). */
 function plan(...args: string[]): Promise<Run> {
   return spawnRun(process.execPath, [
     "-r",
     "ts-node/register/transpile-only",
-    path.join(ROOT, "tools", "plan", "main.ts"),
+    path.join(ROOT, "cli", "main.ts"),
+    "plan",
     ...args,
   ]);
 }
@@ -73,8 +108,8 @@ describe("npm start (offline plan)", () => {
       };
       const domain = String(sample.config["mailguard:domain"]);
       const region = String(sample.config["mailguard:sesRegion"] || sample.config["aws:region"]);
-      const zone = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-e2e-")), "records.zone");
-      const run = await npmStart("--zone-file", zone);
+      const zones = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-e2e-")), "zones");
+      const run = await npmStart("--zone-file", zones);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       const out = run.stdout;
@@ -100,6 +135,9 @@ describe("npm start (offline plan)", () => {
         ),
       );
 
+      expect(out).toMatch(
+        new RegExp(`Domain: {4}${domain.replace(/\./g, "\\.")}\\n {2}Region: {4}${region}\\n`),
+      );
       expect(out).toMatch(new RegExp(`Host: {6}email-smtp\\.${region}\\.amazonaws\\.com\\n`));
       expect(out).toMatch(/Port: {6}587 \(STARTTLS\)\n {2}Port: {6}465 \(implicit TLS\)\n/);
       expect(out).toMatch(
@@ -121,8 +159,13 @@ describe("npm start (offline plan)", () => {
         /amazonses\.com SPF, an older published value \(undated capture, not current/,
       );
 
+      expect(fs.readdirSync(zones)).toEqual([`${domain}.zone`]);
+      const zone = path.join(zones, `${domain}.zone`);
       const zoneText = fs.readFileSync(zone, "utf8");
-      expect(out).toContain(`Zone file written to ${zone}`);
+      expect(out).toContain(`Zone file written: ${path.relative(ROOT, zone)}`);
+      expect(zoneText).toContain(`$ORIGIN ${domain}.\n`);
+      expect(zoneText).toMatch(/\n@\t3600\tIN\tSOA\t/);
+      expect(zoneText).toContain("; simulated: an Easy DKIM token made up by the plan's simulator");
       expect(zoneText).toContain(
         `mail.${domain}.\t3600\tIN\tMX\t10 feedback-smtp.${region}.amazonses.com.\n`,
       );
@@ -321,14 +364,71 @@ describe("npm start (offline plan)", () => {
   );
 
   it.concurrent(
+    "gives up at the deadline on a program that never finishes, names it, and leaves no pack running",
+    async () => {
+      const mark = `deadline-${process.pid}-${Date.now()}`;
+      const run = await spawnMarked(mark, [
+        "--program",
+        path.join(FIXTURES, "hangs"),
+        "--timeout",
+        "10",
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(
+        /^error: the plan did not finish within 10 s \(--timeout\): the program in \S+hangs did not finish: it registered \d+ resources, the last aws:sns\/topic:Topic "before-the-wait", then waited on something that never resolved\.\n$/,
+      );
+      expect(await processesMarked(mark)).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it.concurrent(
+    "ends the policy pack it started when interrupted with Ctrl-C (SIGINT)",
+    async () => {
+      const mark = `sigint-${process.pid}-${Date.now()}`;
+      const child = spawn(
+        process.execPath,
+        [
+          "-r",
+          "ts-node/register/transpile-only",
+          path.join(ROOT, "cli", "main.ts"),
+          "plan",
+          "--program",
+          path.join(FIXTURES, "hangs"),
+          "--timeout",
+          "120",
+        ],
+        { cwd: ROOT, env: { ...process.env, MAILGUARD_TEST_MARK: mark }, stdio: "ignore" },
+      );
+      const exited = new Promise<number | null>((resolve) =>
+        child.once("exit", (code) => resolve(code)),
+      );
+      // Wait until the pack runs (a process other than the plan carries the mark).
+      const started = Date.now();
+      let pack: number[] = [];
+      while (Date.now() - started < 60_000) {
+        pack = (await processesMarked(mark)).filter((pid) => pid !== child.pid);
+        if (pack.length > 0) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(pack.length).toBeGreaterThan(0);
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await processesMarked(mark)).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it.concurrent(
     "exits 2 with the usage on an unknown argument, before starting anything",
     async () => {
       const run = await plan("--frobnicate");
       expect(run.code).toBe(2);
       expect(run.stdout).toBe("");
-      expect(run.stderr).toMatch(
-        /^error: unknown argument "--frobnicate"; see --help\n\nUsage: npm start -- \[options\]/,
-      );
+      expect(run.stderr).toMatch(/^error: unknown option '--frobnicate'\n/);
+      expect(run.stderr).toContain("(run with --help for usage)");
     },
   );
 });

@@ -1,22 +1,16 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseArgs, UsageError } from "../../tools/plan/args";
-import { ConfigError, loadStackConfig } from "../../tools/plan/config";
-import { readPolicyConfig, PolicyConfigError, type PolicyFinding } from "../../tools/plan/policy";
-import { cloudflareZoneNames, makeRecord, plannedRecords } from "../../tools/plan/records";
-import {
-  PLAIN,
-  renderFindings,
-  renderRecords,
-  renderTree,
-  zoneFile,
-} from "../../tools/plan/render";
-import { programEntry, type PlannedResource } from "../../tools/plan/program";
-import { outputPathOf, pemOfSesSigningKey } from "../../tools/plan/mail";
-import { effectiveConfig } from "../../tools/plan/pack";
-import type { AnalyzerInfo } from "../../tools/analyzer/policy-pack";
-import { Progress } from "../../tools/plan/main";
+import { mailguardProgram, run } from "../../cli/main";
+import { ConfigError, loadStackConfig } from "../../cli/plan/config";
+import { readPolicyConfig, PolicyConfigError, type PolicyFinding } from "../../cli/plan/policy";
+import { zoneNamesOf, makeRecord, plannedRecords, plannedZones } from "../../cli/plan/records";
+import { PLAIN, renderFindings, renderRecords, renderTree, zoneFile } from "../../cli/plan/render";
+import { programEntry, type PlannedResource } from "../../cli/plan/program";
+import { outputPathOf, pemOfSesSigningKey } from "../../cli/plan/mail";
+import { effectiveConfig } from "../../cli/plan/pack";
+import type { AnalyzerInfo } from "../../cli/analyzer/policy-pack";
+import { Progress } from "../../cli/plan/main";
 import * as crypto from "crypto";
 
 const FIXTURES = path.join(__dirname, "fixtures", "config");
@@ -28,42 +22,72 @@ function tmpFile(name: string, text: string): string {
   return file;
 }
 
-describe("parseArgs", () => {
-  it("reads every option in both --flag value and --flag=value forms", () => {
+describe("mailguard plan options", () => {
+  /** The options the plan subcommand hands runPlan, or the exit status commander ends with. */
+  async function parse(argv: string[]): Promise<Record<string, unknown> | number> {
+    const program = mailguardProgram(() => undefined);
+    const plan = program.commands.find((c) => c.name() === "plan")!;
+    let seen: Record<string, unknown> | undefined;
+    plan.action((opts: Record<string, unknown>) => {
+      seen = opts;
+    });
+    for (const c of [program, plan])
+      c.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    try {
+      await program.parseAsync(["plan", ...argv], { from: "user" });
+    } catch (e) {
+      return (e as { exitCode: number }).exitCode;
+    }
+    return seen!;
+  }
+
+  it("reads every option in both --flag value and --flag=value forms, with defaults", async () => {
     expect(
-      parseArgs([
+      await parse([
         "--config",
         "a.yaml",
         "--program=dir",
         "--policy-config",
         "p.json",
-        "--zone-file=z.zone",
+        "--policy-pack",
+        "pack",
+        "--zone-file=zones",
         "--json",
+        "--timeout",
+        "30",
       ]),
     ).toEqual({
       config: "a.yaml",
       program: "dir",
       policyConfig: "p.json",
-      zoneFile: "z.zone",
+      policyPack: "pack",
+      zoneFile: "zones",
       json: true,
-      help: false,
+      timeout: 30,
     });
+    expect(await parse([])).toEqual({ program: ".", json: false, timeout: 180 });
   });
 
-  it("rejects an unknown argument, a missing value and a repeated option, naming each", () => {
-    expect(() => parseArgs(["--verbose"])).toThrow(
-      new UsageError('unknown argument "--verbose"; see --help'),
-    );
-    expect(() => parseArgs(["--config"])).toThrow(/--config needs a value/);
-    expect(() => parseArgs(["--config", "--json"])).toThrow(/--config needs a value/);
-    expect(() => parseArgs(["--zone-file", "a", "--zone-file", "b"])).toThrow(
-      /--zone-file given twice/,
-    );
+  it("ends with commander's usage status on an unknown option, a missing value or a bad timeout", async () => {
+    expect(await parse(["--verbose"])).toBe(1);
+    expect(await parse(["--config"])).toBe(1);
+    expect(await parse(["--timeout", "soon"])).toBe(1);
+    expect(await parse(["--timeout", "0"])).toBe(1);
   });
 
-  it("recognizes --help and -h", () => {
-    expect(parseArgs(["-h"]).help).toBe(true);
-    expect(parseArgs(["--help"]).help).toBe(true);
+  it("maps usage errors to exit status 2 and help to 0 in the mailguard command", async () => {
+    const quiet = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const out = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+    try {
+      expect(await run(["plan", "--frobnicate"])).toBe(2);
+      expect(await run(["frobnicate"])).toBe(2);
+      expect(await run(["plan", "--help"])).toBe(0);
+      expect(await run(["--version"])).toBe(0);
+      expect(await run([])).toBe(2);
+    } finally {
+      quiet.mockRestore();
+      out.mockRestore();
+    }
   });
 });
 
@@ -191,17 +215,48 @@ describe("rendering", () => {
     }),
   ];
 
-  it("writes a BIND zone file with absolute names, TXT in 255-octet strings and automatic TTL as 300", () => {
-    expect(zoneFile(records, ["records for example.com"])).toBe(
+  it("writes a BIND zone file a server can load: $ORIGIN, SOA, NS, absolute names, TXT in 255-octet strings, automatic TTL as 300", () => {
+    records[2].simulated = "an Easy DKIM token made up by the plan's simulator";
+    expect(zoneFile({ name: "example.com", records }, ["records for example.com"])).toBe(
       [
         "; records for example.com",
+        "; The SOA and NS records are placeholders that let a DNS server load this file; your DNS",
+        "; provider serves the zone with its own.",
+        "$ORIGIN example.com.",
+        "$TTL 3600",
+        "@\t3600\tIN\tSOA\tns1.mailguard-plan.invalid. hostmaster.example.com. 1 7200 3600 1209600 300",
+        "@\t3600\tIN\tNS\tns1.mailguard-plan.invalid.",
         "mail.example.com.\t300\tIN\tMX\t10 feedback-smtp.eu-west-1.amazonses.com.",
         `sel._domainkey.example.com.\t3600\tIN\tTXT\t"${longKey.slice(0, 255)}" "${longKey.slice(255)}"`,
+        "; simulated: an Easy DKIM token made up by the plan's simulator",
         "; proxied on Cloudflare: published as Cloudflare edge addresses, not as below",
         "tok._domainkey.example.com.\t300\tIN\tCNAME\ttok.dkim.amazonses.com.",
         "",
       ].join("\n"),
     );
+    delete records[2].simulated;
+  });
+
+  it("groups records by zone id, naming each zone by the declared name or the names its records share", () => {
+    const at = (name: string, zoneId?: string) =>
+      makeRecord(name, "TXT", "v=spf1 -all", { ...base, zoneId });
+    const zones = plannedZones(
+      [
+        at("mail.example.com", "z1"),
+        at("_dmarc.example.com", "z1"),
+        at("a.news.example.org", "z2"),
+        at("b.news.example.org", "z2"),
+        at("x.example.net", "z3"),
+        at("example.co.uk"),
+      ],
+      { z3: "example.net" },
+    );
+    expect(zones.map((z) => [z.name, z.zoneId, z.records.length])).toEqual([
+      ["example.co.uk", undefined, 1],
+      ["example.com", "z1", 2],
+      ["example.net", "z3", 1],
+      ["news.example.org", "z2", 2],
+    ]);
   });
 
   it("tabulates records with the proxied flag and shortens long values to the width", () => {
@@ -425,7 +480,7 @@ describe("plannedRecords", () => {
         ttl: 300,
       }),
     ];
-    const records = plannedRecords(resources, cloudflareZoneNames(resources));
+    const records = plannedRecords(resources, zoneNamesOf(resources));
     expect(records.map((r) => [r.name, r.type, r.value, r.priority, r.proxied])).toEqual([
       ["_dmarc.example.com", "TXT", "v=DMARC1; p=reject", undefined, false],
       ["example.com", "TXT", "v=spf1 -all", undefined, false],

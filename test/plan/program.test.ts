@@ -3,12 +3,12 @@
  * recorded of it, and that the report built from it never carries a secret.
  */
 import * as path from "path";
-import { loadStackConfig } from "../../tools/plan/config";
-import { sesDomains, smtpSettings } from "../../tools/plan/mail";
-import { runProgram, type ProgramRun } from "../../tools/plan/program";
-import { plannedRecords } from "../../tools/plan/records";
-import { PLAIN, renderReport, reportJson, zoneFile } from "../../tools/plan/render";
-import { ProviderSimulator } from "../../tools/simulator";
+import { loadStackConfig } from "../../cli/plan/config";
+import { sesDomains, smtpSettings } from "../../cli/plan/mail";
+import { runProgram, type ProgramRun } from "../../cli/plan/program";
+import { plannedRecords, plannedZones } from "../../cli/plan/records";
+import { PLAIN, renderReport, reportJson, zoneFile } from "../../cli/plan/render";
+import { ProviderSimulator } from "../../testing/simulator";
 
 const PROGRAM = path.join(__dirname, "fixtures", "byodkim");
 
@@ -102,6 +102,8 @@ describe("runProgram", () => {
       config: "Pulumi.test.yaml",
       resources: run.resources,
       records,
+      zones: plannedZones(records),
+      outputs: run.resources[0].wireOutputs,
       smtp: smtpSettings(run, "eu-west-1"),
       findings: [],
       verdicts: [],
@@ -111,7 +113,7 @@ describe("runProgram", () => {
     const texts = [
       renderReport(report, PLAIN),
       JSON.stringify(reportJson(report)),
-      zoneFile(records),
+      ...report.zones.map((z) => zoneFile(z)),
     ];
     for (const text of texts) for (const s of secrets) expect(text).not.toContain(s);
     expect(report.smtp[0].password).toMatch(

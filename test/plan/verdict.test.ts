@@ -1,14 +1,14 @@
 import * as crypto from "crypto";
 import { buildDkimKeyRecord } from "../../policies/core/dkim";
 import { quoteTxt } from "../../policies/core/txt";
-import { makeRecord, PlannedRecord } from "../../tools/plan/records";
-import { PLAIN, renderVerdict } from "../../tools/plan/render";
+import { makeRecord, PlannedRecord } from "../../cli/plan/records";
+import { PLAIN, renderVerdict } from "../../cli/plan/render";
 import {
   deliverabilityVerdict,
   identifierAligned,
   inMemoryResolver,
   SES_SPF_FIXTURE,
-} from "../../tools/plan/verdict";
+} from "../../cli/plan/verdict";
 
 const DOMAIN = "example.com";
 const REGION = "eu-west-1";

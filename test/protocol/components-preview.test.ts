@@ -5,7 +5,7 @@
 import * as path from "path";
 import { MailDomain } from "../../components/mailDomain";
 import { NoSmtpEgressSecurityGroup } from "../../components/noSmtpEgressSecurityGroup";
-import { Diagnostic, PolicyPackSession, startPolicyPack } from "../../tools/analyzer/policy-pack";
+import { Diagnostic, PolicyPackSession, startPolicyPack } from "../../cli/analyzer/policy-pack";
 import { ProviderSimulator, RecordedResource, settle, simulate, valueOf } from "../helpers/mocks";
 import { feedToPack } from "../helpers/pack-feed";
 

@@ -14,7 +14,7 @@ import {
   PolicyPackSession,
   runPolicyPackScript,
   startPolicyPack,
-} from "../../tools/analyzer/policy-pack";
+} from "../../cli/analyzer/policy-pack";
 
 const run = promisify(execFile);
 const repoPackDir = path.join(__dirname, "..", "..", "policies");

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyPackSession, startPolicyPack } from "../../tools/analyzer/policy-pack";
+import { PolicyPackSession, startPolicyPack } from "../../cli/analyzer/policy-pack";
 import { UNKNOWN } from "../../policies/core/finding";
 
 const packDir = path.join(__dirname, "..", "..", "policies");

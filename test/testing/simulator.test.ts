@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { dkimTokensFor, ProviderSimulator, SIMULATED_ACCOUNT_ID } from "../../tools/simulator";
+import { dkimTokensFor, ProviderSimulator, SIMULATED_ACCOUNT_ID } from "../../testing/simulator";
 import { resolve, settle, simulate, valueOf } from "../helpers/mocks";
 
 /** AWS's SES SMTP password procedure, step by step, independent of the code under test. */

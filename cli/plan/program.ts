@@ -165,26 +165,89 @@ export function programEntry(programDir: string): ProgramEntry {
   throw new Error(`no Pulumi program in ${dir}: expected index.ts, or main: in Pulumi.yaml`);
 }
 
+/** The folder of the `@pulumi/pulumi` a module at `from` resolves, or undefined when none. */
+export function pulumiSdkDir(from: string): string | undefined {
+  try {
+    return path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [from] }));
+  } catch {
+    return undefined;
+  }
+}
+
+function sdkVersion(dir: string): string {
+  return (
+    JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string }
+  ).version;
+}
+
 /**
- * Lets a program outside this repository resolve `@pulumi/*` and the components from this
- * repository's node_modules when it has none of its own, so it shares this process's Pulumi runtime.
+ * The plan installs its mocks in the Pulumi runtime it loads itself; a program that resolves
+ * another copy of `@pulumi/pulumi` would register its resources with a runtime nobody listens to,
+ * and wait forever. Refused up front, saying how to end up with one copy.
  */
-function shareNodeModules(): void {
-  const ours = path.resolve(__dirname, "..", "..", "node_modules");
+export function checkOneRuntime(programDir: string): void {
+  const ours = pulumiSdkDir(__dirname);
+  const theirs = pulumiSdkDir(programDir);
+  if (ours === undefined || theirs === undefined || ours === theirs) return;
+  throw new Error(
+    `the program resolves @pulumi/pulumi ${sdkVersion(theirs)} at ${theirs}, but mailguard runs with ${sdkVersion(ours)} at ${ours}; ` +
+      "two copies of the SDK cannot share one runtime, so the plan would never see the program's resources. " +
+      "Fix: install mailguard in the program's own project, whose @pulumi/pulumi it takes as a peer dependency, and check `npm ls @pulumi/pulumi` shows one copy.",
+  );
+}
+
+/**
+ * Lets a program outside this repository that has no `@pulumi/pulumi` of its own resolve it and
+ * the components from mailguard's node_modules, so it shares this process's Pulumi runtime.
+ */
+function shareNodeModules(programDir: string): void {
+  if (pulumiSdkDir(programDir) !== undefined) return;
+  const ours = pulumiSdkDir(__dirname);
+  if (ours === undefined) return;
+  const modules = path.resolve(ours, "..", "..");
   const current = (process.env.NODE_PATH ?? "").split(path.delimiter).filter((p) => p !== "");
-  if (current.includes(ours)) return;
-  process.env.NODE_PATH = [...current, ours].join(path.delimiter);
+  if (current.includes(modules)) return;
+  process.env.NODE_PATH = [...current, modules].join(path.delimiter);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require("module") as { Module: { _initPaths(): void } }).Module._initPaths();
 }
 
-/** Lets `require` load TypeScript, unless a loader is already registered. */
-function ensureTypeScript(): void {
-  const extensions = require.extensions;
-  if (extensions[".ts"] !== undefined) return;
+interface TsUtils {
+  typeScriptRequireStrings(): { tsnodeRequire: string; typescriptRequire: string };
+  loadTypeScriptCompilerOptions(tsConfigPath: string): Record<string, unknown>;
+}
+
+/**
+ * Lets `require` load TypeScript as Pulumi's Node.js language host does
+ * (`@pulumi/pulumi/cmd/run`): ts-node and typescript resolved next to the program's
+ * `@pulumi/pulumi` (its vendored copies otherwise), the program's tsconfig.json
+ * (`PULUMI_NODEJS_TSCONFIG_PATH` to name another), and type-checking unless
+ * `PULUMI_NODEJS_TRANSPILE_ONLY=true` or the tsconfig sets `noCheck`. Nothing is registered when a
+ * TypeScript loader already is (this repository's own scripts run under ts-node).
+ */
+export function registerTypeScript(programDir: string): void {
+  if (require.extensions[".ts"] !== undefined) return;
+  const sdk = pulumiSdkDir(programDir) ?? pulumiSdkDir(__dirname);
+  if (sdk === undefined) throw new Error(`no @pulumi/pulumi is installed for ${programDir}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tsNode = require("ts-node") as typeof import("ts-node");
-  tsNode.register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
+  const tsutils = require(path.join(sdk, "tsutils")) as TsUtils;
+  const tsConfigPath = path.resolve(
+    programDir,
+    process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? "tsconfig.json",
+  );
+  const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
+  const env = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+  const transpileOnly = env ? env === "true" : compilerOptions.noCheck === true;
+  const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tsNode = require(tsnodeRequire) as typeof import("ts-node");
+  tsNode.register({
+    compiler: typescriptRequire,
+    transpileOnly,
+    project: tsConfigPath,
+    skipProject: !fs.existsSync(tsConfigPath),
+    compilerOptions: {},
+  });
 }
 
 interface RegisterRequestLike {
@@ -236,6 +299,7 @@ export async function runProgram(opts: {
   preview?: boolean;
 }): Promise<ProgramRun> {
   const { file: entry, warning } = programEntry(opts.programDir);
+  checkOneRuntime(opts.programDir);
   const { config } = opts;
   process.env.PULUMI_CONFIG = JSON.stringify(config.values);
   process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(config.secretKeys);
@@ -301,8 +365,8 @@ export async function runProgram(opts: {
     registerOutputs(req, cb);
   };
 
-  ensureTypeScript();
-  shareNodeModules();
+  shareNodeModules(opts.programDir);
+  registerTypeScript(opts.programDir);
   const previousCwd = process.cwd();
   process.chdir(path.dirname(entry));
   // A program's error can surface as an unhandled rejection of a resource's promise (as a

@@ -3,9 +3,11 @@
  * verdict as text for a reader, the same as one JSON document for CI, and the records as a BIND
  * zone file. Nothing here prints a secret: resources are shown by type and name only.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { quoteTxt } from "../../policies/core/txt";
-import type { PlannedResource } from "./program";
-import type { PlannedRecord } from "./records";
+import { isWireSecret, SIG_KEY, type PlannedResource } from "./program";
+import type { PlannedRecord, PlannedZone } from "./records";
 import type { SmtpSettings } from "./mail";
 import { advisoryOf, mandatoryOf, type PolicyFinding } from "./policy";
 import type { DeliverabilityVerdict } from "./verdict";
@@ -17,6 +19,10 @@ export interface PlanReport {
   config: string;
   resources: PlannedResource[];
   records: PlannedRecord[];
+  /** The records by zone, for the zone files. */
+  zones: PlannedZone[];
+  /** The stack outputs in wire form (secrets marked). */
+  outputs: Record<string, unknown>;
   smtp: SmtpSettings[];
   findings: PolicyFinding[];
   verdicts: DeliverabilityVerdict[];
@@ -115,29 +121,76 @@ export function renderRecords(records: readonly PlannedRecord[], width = 100): s
 /** Cloudflare's automatic TTL, written out for a zone file. */
 export const AUTO_TTL_SECONDS = 300;
 
-/** The records in BIND zone-file format, fully qualified, TXT split into 255-octet strings. */
-export function zoneFile(records: readonly PlannedRecord[], header: string[] = []): string {
-  const lines = header.map((h) => `; ${h}`);
-  const rows = records.map((r) => {
+/** Name servers of the zone files: placeholders that let a DNS server load a file as it is. */
+export const PLACEHOLDER_NAME_SERVER = "ns1.mailguard-plan.invalid";
+
+function rdataOf(r: PlannedRecord): string {
+  if (r.type === "TXT") return quoteTxt(r.value);
+  if (r.type === "CNAME" || r.type === "NS") return `${r.value}.`;
+  if (r.type === "MX") return `${r.priority ?? 0} ${r.value}.`;
+  return r.value;
+}
+
+/**
+ * One zone as a BIND zone file a DNS server can load as it is: `$ORIGIN`, `$TTL`, an SOA and an
+ * NS (placeholders, said so), then the records fully qualified, TXT split into 255-octet strings,
+ * each simulated value and each proxied record marked in a comment above it.
+ */
+export function zoneFile(zone: PlannedZone, header: string[] = []): string {
+  const origin = `${zone.name}.`;
+  const lines = [
+    ...header.map((h) => `; ${h}`),
+    `; The SOA and NS records are placeholders that let a DNS server load this file; your DNS`,
+    `; provider serves the zone with its own.`,
+    `$ORIGIN ${origin}`,
+    "$TTL 3600",
+    `@\t3600\tIN\tSOA\t${PLACEHOLDER_NAME_SERVER}. hostmaster.${origin} 1 7200 3600 1209600 300`,
+    `@\t3600\tIN\tNS\t${PLACEHOLDER_NAME_SERVER}.`,
+  ];
+  for (const r of zone.records) {
     const ttl = r.ttl === undefined || r.ttl === 1 ? AUTO_TTL_SECONDS : r.ttl;
-    let rdata: string;
-    if (r.type === "TXT") rdata = quoteTxt(r.value);
-    else if (r.type === "CNAME" || r.type === "NS") rdata = `${r.value}.`;
-    else if (r.type === "MX") rdata = `${r.priority ?? 0} ${r.value}.`;
-    else rdata = r.value;
-    return { text: `${r.name}.\t${ttl}\tIN\t${r.type}\t${rdata}`, proxied: r.proxied };
-  });
-  for (const r of rows) {
-    if (r.proxied)
+    if (r.simulated !== undefined) lines.push(`; simulated: ${r.simulated}`);
+    if (r.proxied) {
       lines.push("; proxied on Cloudflare: published as Cloudflare edge addresses, not as below");
-    lines.push(r.text);
+    }
+    lines.push(`${r.name}.\t${ttl}\tIN\t${r.type}\t${rdataOf(r)}`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** Writes one `<zone>.zone` file per zone of the plan into `dir`; returns the files written. */
+export function writeZoneFiles(dir: string, report: PlanReport): string[] {
+  return report.zones.map((zone) => {
+    const file = path.join(dir, `${zone.name}.zone`);
+    fs.writeFileSync(
+      file,
+      zoneFile(zone, [
+        `Zone ${zone.name}${zone.zoneId !== undefined ? ` (zone id ${zone.zoneId})` : ""}: the records of ${report.project}/${report.stack} from the mailguard offline plan.`,
+        "Values marked simulated are the plan's stand-ins for what AWS makes at deployment; publish",
+        "the records with `pulumi up`, not from this file.",
+      ]),
+    );
+    return file;
+  });
+}
+
+/** Plain data with every secret replaced by `[secret]` and resource references by their URN. */
+export function maskSecrets(value: unknown): unknown {
+  if (isWireSecret(value)) return "[secret]";
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (typeof value === "object" && value !== null) {
+    const v = value as Record<string, unknown>;
+    if (typeof v[SIG_KEY] === "string" && typeof v.urn === "string") return v.urn;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskSecrets(x)]));
+  }
+  return value;
 }
 
 export function renderSmtp(settings: readonly SmtpSettings[]): string[] {
   const lines: string[] = [];
   for (const s of settings) {
+    lines.push(`  Domain:    ${s.domain ?? "(the SES identity could not be told)"}`);
+    lines.push(`  Region:    ${s.region}`);
     lines.push(`  Host:      ${s.host}`);
     for (const e of s.endpoints) lines.push(`  Port:      ${e.port} (${e.security})`);
     lines.push(`  Username:  ${s.username}`);
@@ -248,7 +301,9 @@ export function reportJson(r: PlanReport): Record<string, unknown> {
       name: x.name,
       parent: x.parent,
       custom: x.custom,
+      inputs: maskSecrets(x.wireInputs),
     })),
+    outputs: maskSecrets(r.outputs),
     records: r.records.map((x) => ({
       name: x.name,
       type: x.type,
@@ -258,6 +313,8 @@ export function reportJson(r: PlanReport): Record<string, unknown> {
       ttl: x.ttl,
       proxied: x.proxied,
       resource: x.resource,
+      zone: r.zones.find((z) => z.records.includes(x))?.name,
+      simulated: x.simulated,
     })),
     smtp: r.smtp,
     policyPack: r.policyPack,

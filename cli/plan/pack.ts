@@ -1,7 +1,7 @@
 /**
  * Runs the policy pack over the planned resources as `pulumi preview --policy-pack` does: the pack
  * is started with run-policy-pack and spoken to over the `pulumirpc.Analyzer` protocol
- * (tools/analyzer), configured with the full config the CLI would compute, asked to Analyze every
+ * (cli/analyzer), configured with the full config the CLI would compute, asked to Analyze every
  * resource with its inputs and to AnalyzeStack with every resource's outputs.
  */
 import {
@@ -111,14 +111,18 @@ function findingOf(
 export async function analyzePlan(
   session: PolicyPackSession,
   resources: readonly PlannedResource[],
+  /** Told which call is under way, e.g. `Analyze for <urn>` (for a deadline's message). */
+  onCall: (call: string) => void = () => undefined,
 ): Promise<PolicyFinding[]> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const findings: PolicyFinding[] = [];
   for (const r of resources) {
     if (r.type === "pulumi:pulumi:Stack") continue;
+    onCall(`Analyze for ${r.urn}`);
     const result = await session.analyze(analyzeRequestOf(r));
     findings.push(...result.diagnostics.map((d) => findingOf(d, "resource", byUrn, r)));
   }
+  onCall(`AnalyzeStack (${resources.length} resources)`);
   const stack = await session.analyzeStack(resources.map(stackRequestOf));
   findings.push(...stack.diagnostics.map((d) => findingOf(d, "stack", byUrn)));
   return findings;

@@ -109,7 +109,10 @@ export interface SmtpEndpoint {
 }
 
 export interface SmtpSettings {
+  /** The SES domain identity the credentials may send as, when the plan tells. */
+  domain?: string;
   host: string;
+  /** The SES region: the bundle's, else the region of the identity the user may send through. */
   region: string;
   endpoints: SmtpEndpoint[];
   /** Where the username comes from; never a credential itself. */
@@ -172,6 +175,39 @@ function stackOutputCommand(at: string, secretOutputs: readonly string[]): strin
   return `pulumi stack output ${name}${flag}${field}`;
 }
 
+export const USER_POLICY = "aws:iam/userPolicy:UserPolicy";
+const SES_IDENTITY_ARN = /^arn:[a-z-]+:ses:([a-z0-9-]+):\d{12}:identity\/([^@/]+)$/;
+
+/**
+ * The SES domain identity an access key's user may send through, read from the user's inline
+ * policies (`ses:SendRawEmail` on `arn:<partition>:ses:<region>:<account>:identity/<domain>`).
+ */
+export function sesIdentityOfKey(
+  run: ProgramRun,
+  key: PlannedResource,
+): { domain: string; region: string } | undefined {
+  const user = str(key.inputs.user);
+  if (user === undefined) return undefined;
+  for (const p of run.resources) {
+    if (p.type !== USER_POLICY || str(p.inputs.user) !== user) continue;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(str(p.inputs.policy) ?? "");
+    } catch {
+      continue;
+    }
+    const statements = rec(doc).Statement;
+    for (const st of Array.isArray(statements) ? statements : [statements]) {
+      const resource = rec(st).Resource;
+      for (const arn of Array.isArray(resource) ? resource : [resource]) {
+        const m = typeof arn === "string" ? SES_IDENTITY_ARN.exec(arn) : null;
+        if (m) return { region: m[1], domain: m[2].toLowerCase() };
+      }
+    }
+  }
+  return undefined;
+}
+
 /**
  * SMTP settings for every access key in the plan. The SMTP bundle a program exports for a key is
  * the output object whose `username` is the key's id; its `region` names the SES endpoint and its
@@ -184,7 +220,8 @@ export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettin
     const usernameOutput = outputPathOf(run.outputs, key.id);
     const bundlePath = usernameOutput?.replace(/\.username$/, "");
     const bundle = bundlePath !== undefined ? rec(valueAt(run.outputs, bundlePath)) : {};
-    const region = str(bundle.region) ?? defaultRegion;
+    const identity = sesIdentityOfKey(run, key);
+    const region = str(bundle.region) ?? identity?.region ?? defaultRegion;
     const passwordOutput =
       bundlePath !== undefined && str(bundle.password) !== undefined
         ? `${bundlePath}.password`
@@ -217,6 +254,7 @@ export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettin
       sesRegion(region)?.smtpHost ??
       `<no SES SMTP endpoint known in ${region}: see docs/regions.md>`;
     settings.push({
+      domain: identity?.domain,
       host,
       region,
       endpoints: [

@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
@@ -70,6 +69,8 @@ export type PolicyPackConfig = Record<
 
 /** A running policy pack, spoken to over `pulumirpc.Analyzer` as the Pulumi CLI speaks to it. */
 export interface PolicyPackSession {
+  /** Process id of the pack. */
+  pid?: number;
   info(): Promise<AnalyzerInfo>;
   configure(config: PolicyPackConfig): Promise<void>;
   analyze(resource: AnalyzerResource): Promise<AnalyzeResult>;
@@ -112,31 +113,39 @@ const POLICY_TYPES: Record<number, PolicyType> = {
 };
 
 /**
- * The script the Pulumi CLI runs a Node.js policy pack with: the pack's own
- * `node_modules/@pulumi/pulumi/cmd/run-policy-pack` when the pack has its dependencies installed
- * (as the CLI's `pulumi-analyzer-policy` does), else this repository's, which in-repo packs resolve
- * their modules from.
+ * The script the Pulumi CLI runs a Node.js policy pack with: `@pulumi/pulumi/cmd/run-policy-pack`
+ * as Node resolves it from the pack folder (the CLI's `pulumi-analyzer-policy` does
+ * `require.resolve` there): the pack's own node_modules when it has them, else the nearest above
+ * it (an installed `node_modules/mailguard/policies` finds the project's). Falls back to the SDK
+ * mailguard itself runs with.
  */
 export function runPolicyPackScript(packDir?: string): string {
-  if (packDir !== undefined) {
-    const own = path.join(
-      path.resolve(packDir),
-      "node_modules",
-      "@pulumi",
-      "pulumi",
-      "cmd",
-      "run-policy-pack",
-    );
-    if (fs.existsSync(own)) {
-      return own;
+  const from = packDir === undefined ? [] : [path.resolve(packDir)];
+  for (const paths of [from, [__dirname]]) {
+    if (paths.length === 0) continue;
+    try {
+      return path.dirname(require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths }));
+    } catch {
+      // not resolvable from there; try the next
     }
   }
-  return path.join(
-    path.dirname(require.resolve("@pulumi/pulumi/package.json")),
-    "cmd",
-    "run-policy-pack",
-  );
+  throw new Error("no @pulumi/pulumi with cmd/run-policy-pack is installed");
 }
+
+/** Every pack process this process started and has not closed yet. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Ends every pack process still running, synchronously: on any exit path of this process (a
+ * normal exit, an error, Ctrl-C), no pack is left behind. Installed once, on the first start.
+ */
+function endAllPacks(): void {
+  for (const child of running) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+  running.clear();
+}
+let exitHookInstalled = false;
 
 /** Drops `undefined` (which a protobuf Struct cannot hold) from plain data. */
 function structOf(value: Record<string, unknown>): Struct {
@@ -218,6 +227,12 @@ export async function startPolicyPack(opts: StartOptions): Promise<PolicyPackSes
     env: { ...process.env, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  if (!exitHookInstalled) {
+    process.on("exit", endAllPacks);
+    exitHookInstalled = true;
+  }
   let errText = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     errText += chunk.toString();
@@ -256,6 +271,7 @@ export async function startPolicyPack(opts: StartOptions): Promise<PolicyPackSes
   };
 
   const session: PolicyPackSession = {
+    pid: child.pid,
     logs: engine.logs,
     stderr,
     startupMs,

@@ -2,6 +2,7 @@
  * The DNS records a plan publishes, read from the DNS resources it registers, in one shape for the
  * table, the zone file and the in-memory resolver of the deliverability verdict.
  */
+import { organizationalDomain } from "../../policies/core/dmarc";
 import { joinTxt } from "../../policies/core/txt";
 import type { PlannedResource } from "./program";
 
@@ -23,6 +24,10 @@ export interface PlannedRecord {
   resource: string;
   /** The resource type token. */
   resourceType: string;
+  /** The provider's zone id, when the resource names one. */
+  zoneId?: string;
+  /** Why the value is the simulator's rather than what a deployment would publish, when it is. */
+  simulated?: string;
 }
 
 const CLOUDFLARE_TYPES = new Set([
@@ -76,6 +81,7 @@ export function plannedRecords(
           proxied: props.proxied === true || props.proxied === "true",
           resource: r.name,
           resourceType: r.type,
+          zoneId,
         }),
       );
     } else if (r.type === ROUTE53_TYPE) {
@@ -83,6 +89,7 @@ export function plannedRecords(
       const name = text(props.name);
       const type = text(props.type)?.toUpperCase();
       const values = Array.isArray(props.records) ? props.records.map(text) : [];
+      const zoneId = text(props.zoneId);
       if (name === undefined || type === undefined) continue;
       for (const v of values) {
         if (v === undefined) continue;
@@ -102,6 +109,7 @@ export function plannedRecords(
             proxied: false,
             resource: r.name,
             resourceType: r.type,
+            zoneId,
           }),
         );
       }
@@ -110,13 +118,79 @@ export function plannedRecords(
   return records;
 }
 
-/** Zone id to zone name for every `cloudflare.Zone` the plan creates (v6 `name`, v4 `zone`). */
-export function cloudflareZoneNames(resources: readonly PlannedResource[]): Record<string, string> {
+/** A zone the plan publishes records in, with its records. */
+export interface PlannedZone {
+  /** The zone's name, lower-case, no trailing dot. */
+  name: string;
+  /** The provider's zone id, when the records name one. */
+  zoneId?: string;
+  records: PlannedRecord[];
+}
+
+function commonSuffix(names: readonly string[]): string {
+  let labels = names[0].split(".");
+  for (const n of names.slice(1)) {
+    const other = n.split(".");
+    let k = 0;
+    while (
+      k < labels.length &&
+      k < other.length &&
+      labels[labels.length - 1 - k] === other[other.length - 1 - k]
+    ) {
+      k++;
+    }
+    labels = labels.slice(labels.length - k);
+  }
+  return labels.join(".");
+}
+
+/**
+ * The records grouped by zone: by the zone id each names (its name from `zoneNames` when the plan
+ * declares the zone, else the longest name every record of the zone ends in, never shorter than
+ * the registrable domain), records without a zone id by their registrable domain.
+ */
+export function plannedZones(
+  records: readonly PlannedRecord[],
+  zoneNames: Record<string, string> = {},
+): PlannedZone[] {
+  const groups = new Map<string, PlannedRecord[]>();
+  for (const r of records) {
+    const key = r.zoneId !== undefined ? `id:${r.zoneId}` : `org:${organizationalDomain(r.name)}`;
+    const list = groups.get(key) ?? [];
+    list.push(r);
+    groups.set(key, list);
+  }
+  const zones: PlannedZone[] = [];
+  for (const [key, list] of groups) {
+    const zoneId = key.startsWith("id:") ? key.slice(3) : undefined;
+    const declared = zoneId !== undefined ? zoneNames[zoneId] : undefined;
+    let name = declared?.replace(/\.$/, "").toLowerCase();
+    if (name === undefined) {
+      const suffix = commonSuffix(list.map((r) => r.name));
+      const orgs = new Set(list.map((r) => organizationalDomain(r.name)));
+      name = orgs.size === 1 && suffix.endsWith([...orgs][0]) ? suffix : [...orgs][0];
+    }
+    zones.push({ name, zoneId, records: list });
+  }
+  return zones.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Zone id to zone name for every zone the plan creates: `cloudflare.Zone` (v6 `name`, v4 `zone`)
+ * and `aws.route53.Zone` (its `zoneId` output, or its id).
+ */
+export function zoneNamesOf(resources: readonly PlannedResource[]): Record<string, string> {
   const names: Record<string, string> = {};
   for (const r of resources) {
-    if (r.type !== "cloudflare:index/zone:Zone") continue;
-    const name = text(r.inputs.name) ?? text(r.inputs.zone);
-    if (r.id !== undefined && name !== undefined) names[r.id] = name;
+    if (r.type === "cloudflare:index/zone:Zone") {
+      const name = text(r.inputs.name) ?? text(r.inputs.zone);
+      if (r.id !== undefined && name !== undefined) names[r.id] = name;
+    } else if (r.type === "aws:route53/zone:Zone") {
+      const name = text(r.inputs.name);
+      for (const id of [r.id, text(r.outputs.zoneId)]) {
+        if (id !== undefined && name !== undefined) names[id] = name;
+      }
+    }
   }
   return names;
 }
