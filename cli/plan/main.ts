@@ -197,8 +197,9 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
       pack.info(),
       () => `the policy pack in ${packDir} did not answer GetAnalyzerInfo.`,
     );
+    const configNotes: string[] = [];
     await deadline.race(
-      pack.configure(effectiveConfig(info, policyConfig)),
+      pack.configure(effectiveConfig(info, policyConfig, (m) => configNotes.push(m))),
       () => `the policy pack in ${packDir} did not answer Configure.`,
     );
     progress.step(`Analyzing ${run.resources.length} resources`);
@@ -231,6 +232,7 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
     timings.total = Date.now() - t0;
     const notes = [
       ...run.warnings,
+      ...configNotes,
       ...config.undecrypted.map(
         (k) =>
           `Config ${k} is encrypted (secure:) and cannot be decrypted offline; the program saw a placeholder.`,

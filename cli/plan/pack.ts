@@ -12,6 +12,7 @@ import {
   type PolicyPackConfig,
   type PolicyPackSession,
 } from "../analyzer/policy-pack";
+import { policyConfigProblems } from "./config-schema";
 import { PolicyConfigError, type PolicyConfig, type PolicyFinding } from "./policy";
 import type { PlannedResource } from "./program";
 
@@ -23,7 +24,12 @@ export type { PolicyPackSession };
  * (its own entry, else `all`, else the policy's default) and its properties. Names that are not
  * policies of the pack are an error, as they are for the CLI.
  */
-export function effectiveConfig(info: AnalyzerInfo, config: PolicyConfig): PolicyPackConfig {
+export function effectiveConfig(
+  info: AnalyzerInfo,
+  config: PolicyConfig,
+  /** Told of property names a policy's schema does not know (passed on, never read). */
+  warn: (message: string) => void = () => undefined,
+): PolicyPackConfig {
   const names = new Set(info.policies.map((p) => p.name));
   for (const name of Object.keys(config)) {
     if (name !== "all" && !names.has(name)) {
@@ -43,6 +49,17 @@ export function effectiveConfig(info: AnalyzerInfo, config: PolicyConfig): Polic
       const { enforcementLevel, ...properties } = own as {
         enforcementLevel?: PolicyFinding["enforcementLevel"];
       };
+      const problems = policyConfigProblems(properties, p.configSchema);
+      if (problems.errors.length > 0) {
+        throw new PolicyConfigError(
+          `policy config for "${p.name}" does not match its schema: ${problems.errors.join("; ")}. Fix: see the policy's options in docs/policies.md.`,
+        );
+      }
+      for (const name of problems.unknown) {
+        warn(
+          `Policy config for "${p.name}" sets "${name}", which the policy does not read (its options: ${Object.keys(p.configSchema?.properties ?? {}).join(", ") || "none"}).`,
+        );
+      }
       out[p.name] = {
         ...properties,
         enforcementLevel: enforcementLevel ?? allLevel ?? p.enforcementLevel,

@@ -399,9 +399,50 @@ describe("effectiveConfig", () => {
         description: "",
         enforcementLevel: "mandatory",
         policyType: "resource",
+        configSchema: {
+          properties: {
+            minimumPolicy: { type: "string", enum: ["none", "quarantine", "reject"] },
+            ports: {
+              type: "array",
+              items: { type: "integer", minimum: 0, maximum: 65535 },
+              minItems: 1,
+            },
+          },
+          required: [],
+        },
       },
     ],
   };
+
+  it.each([
+    [
+      { minimumPolicy: "strict" },
+      'minimumPolicy is "strict"; it must be one of "none", "quarantine", "reject"',
+    ],
+    [{ minimumPolicy: 1 }, "minimumPolicy is 1 (integer); it must be string"],
+    [{ ports: [] }, "ports has 0 items; it must have at least 1"],
+    [{ ports: [25, "x"] }, 'ports[1] is "x" (string); it must be integer'],
+    [{ ports: [70000] }, "ports[0] is 70000; it must be at most 65535"],
+  ])(
+    "refuses %j, which the policy's configSchema does not allow, naming the property",
+    (props, why) => {
+      expect(() => effectiveConfig(info, { "dmarc-policy-enforced": props })).toThrow(
+        `policy config for "dmarc-policy-enforced" does not match its schema: ${why}. Fix: see the policy's options in docs/policies.md.`,
+      );
+    },
+  );
+
+  it("passes a property the schema does not know on, and says the policy does not read it", () => {
+    const notes: string[] = [];
+    expect(
+      effectiveConfig(info, { "dmarc-policy-enforced": { minimumpolicy: "reject" } }, (m) =>
+        notes.push(m),
+      ),
+    ).toMatchObject({ "dmarc-policy-enforced": { minimumpolicy: "reject" } });
+    expect(notes).toEqual([
+      'Policy config for "dmarc-policy-enforced" sets "minimumpolicy", which the policy does not read (its options: minimumPolicy, ports).',
+    ]);
+  });
 
   it("gives every policy a level: its own entry, else all, else its default, keeping properties", () => {
     expect(
