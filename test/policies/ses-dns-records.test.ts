@@ -2,6 +2,22 @@ import { sesDnsRecords } from "../../policies/rules/ses-dns-records";
 import { CF_DNS_RECORD, R53_RECORD, cfRecord, r53Record } from "../helpers/dns-fixtures";
 import { Resource, UNKNOWN, awsProvider, runStack, urnOf } from "../helpers/policy-support";
 import {
+  DKIM_SOURCE,
+  DNS,
+  EU,
+  FEEDBACK_SOURCE,
+  ID,
+  ID_URN,
+  MANAGED_FIX,
+  ME,
+  SPF_SOURCE,
+  dkimWrong,
+  mxWrong,
+  recordLabel,
+  recordUrn,
+  spfWrong,
+} from "../helpers/ses-messages";
+import {
   DOCUMENTED_REGIONS,
   Dns,
   NATIVE_ID,
@@ -18,52 +34,6 @@ import {
   withProps,
   zoneOf,
 } from "../helpers/ses-fixtures";
-
-const FEEDBACK_SOURCE = "SES Developer Guide, custom MAIL FROM feedback endpoints";
-const DKIM_SOURCE = "AWS General Reference, Amazon SES endpoints and quotas, DKIM domains";
-const SPF_SOURCE = "SES Developer Guide, setting up a custom MAIL FROM domain";
-const MANAGED_FIX = "or list the domain in managedElsewhere when its DNS lives in another stack";
-const DNS: Dns[] = ["cloudflare", "route53"];
-
-const EU = { mxHost: "feedback-smtp.eu-west-1.amazonses.com", dkimDomain: "dkim.amazonses.com" };
-const ME = {
-  mxHost: "feedback-smtp.me-central-1.amazonses.com",
-  dkimDomain: "dkim.me-central-1.amazonses.com",
-};
-
-/** How a message names a record of the fixtures: `<type> "<resource name>"`. */
-function recordLabel(dns: Dns, type: string, name: string): string {
-  return dns === "cloudflare"
-    ? `${CF_DNS_RECORD} "cf-${type.toLowerCase()}-${name}"`
-    : `${R53_RECORD} "r53-${type.toLowerCase()}-${name}"`;
-}
-
-function recordUrn(dns: Dns, type: string, name: string): string {
-  return dns === "cloudflare"
-    ? urnOf(CF_DNS_RECORD, `cf-${type.toLowerCase()}-${name}`)
-    : urnOf(R53_RECORD, `r53-${type.toLowerCase()}-${name}`);
-}
-
-const ID = `${V2_ID} "id"`;
-const ID_URN = urnOf(V2_ID, "id");
-
-function mxWrong(dns: Dns, identity: string, found: string, host: string): string {
-  return `${recordLabel(dns, "MX", "mail.example.com")}: the MX record at mail.example.com, the MAIL FROM domain of ${identity}, is "${found}"; SES expects "10 ${host}" (${FEEDBACK_SOURCE}) and never verifies the MAIL FROM domain otherwise. Fix: point the record at ${host} with priority 10.`;
-}
-
-function spfWrong(label: string, identity: string, value: string, ending: string): string {
-  return `${label}: the SPF record at mail.example.com, the MAIL FROM domain of ${identity}, is "${value}", which does not authorize SES: RFC 7208 evaluation for an SES sending address ends in ${ending}. Expected TXT mail.example.com "v=spf1 include:amazonses.com -all" (${SPF_SOURCE}). Fix: publish exactly that one SPF record (mailguard's MailDomain does).`;
-}
-
-function dkimWrong(
-  label: string,
-  identity: string,
-  token: string,
-  found: string,
-  expected: string,
-) {
-  return `${label}: the Easy DKIM CNAME ${token}._domainkey.example.com of ${identity} points at "${found}"; SES expects "${expected}" (${DKIM_SOURCE}), and DKIM stays pending otherwise, so the identity is never verified. Fix: point the record at ${expected}.`;
-}
 
 async function violationsOf(resources: Resource[], config: Record<string, unknown> = {}) {
   return (await runStack(sesDnsRecords, resources, config)).violations;
