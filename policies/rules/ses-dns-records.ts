@@ -294,7 +294,10 @@ class Judge {
     this.report(messageFor(item.type, item.name, text), item.urn);
   }
 
-  /** A record the identity needs is not in the stack (or cannot be told apart from others). */
+  /**
+   * A record the identity needs is not in the stack (or cannot be told apart from others).
+   * `what` follows "an": an MX record, an SPF record, an Easy DKIM CNAME.
+   */
   private missing(
     identity: Identity,
     lookup: Lookup,
@@ -310,7 +313,7 @@ class Judge {
       const candidates = [...new Set(lookup.records.map(looseRecordLabel))].join(", ");
       this.reportOn(
         identity.item,
-        `cannot tell whether the stack publishes ${what} for ${identityLabel(identity)}: the only candidates (${candidates}) have names relative to zones the stack does not declare, and the stack has records in several such zones. Fix: write the record's full name (${name}), declare its zone in the stack, ${MANAGED_FIX}.`,
+        `cannot tell whether the stack publishes an ${what} for ${identityLabel(identity)}: the only candidates (${candidates}) have names relative to zones the stack does not declare, and the stack has records in several such zones. Fix: write the record's full name (${name}), declare its zone in the stack, ${MANAGED_FIX}.`,
       );
       return;
     }

@@ -815,8 +815,8 @@ describe("ses-dns-records", () => {
         inZone2(cfRecord("mail", "TXT", SES_SPF)),
       ];
       expect(await violationsOf(stack)).toEqual([
-        `${ID}: cannot tell whether the stack publishes MX record at its MAIL FROM domain mail.example.com for the SES identity "example.com" (eu-west-1): the only candidates ("mail" in zone zone-1) have names relative to zones the stack does not declare, and the stack has records in several such zones. Fix: write the record's full name (mail.example.com), declare its zone in the stack, ${MANAGED_FIX}.`,
-        `${ID}: cannot tell whether the stack publishes SPF record at its MAIL FROM domain mail.example.com for the SES identity "example.com" (eu-west-1): the only candidates ("mail" in zone zone-2) have names relative to zones the stack does not declare, and the stack has records in several such zones. Fix: write the record's full name (mail.example.com), declare its zone in the stack, ${MANAGED_FIX}.`,
+        `${ID}: cannot tell whether the stack publishes an MX record at its MAIL FROM domain mail.example.com for the SES identity "example.com" (eu-west-1): the only candidates ("mail" in zone zone-1) have names relative to zones the stack does not declare, and the stack has records in several such zones. Fix: write the record's full name (mail.example.com), declare its zone in the stack, ${MANAGED_FIX}.`,
+        `${ID}: cannot tell whether the stack publishes an SPF record at its MAIL FROM domain mail.example.com for the SES identity "example.com" (eu-west-1): the only candidates ("mail" in zone zone-2) have names relative to zones the stack does not declare, and the stack has records in several such zones. Fix: write the record's full name (mail.example.com), declare its zone in the stack, ${MANAGED_FIX}.`,
       ]);
     });
   });
