@@ -55,3 +55,8 @@ export function dkimWrong(
 ) {
   return `${label}: the Easy DKIM CNAME ${token}._domainkey.example.com of ${identity} points at "${found}"; SES expects "${expected}" (${DKIM_SOURCE}), and DKIM stays pending otherwise, so the identity is never verified. Fix: point the record at ${expected}.`;
 }
+
+/** A token of the identity `id` without its CNAME in the stack. */
+export function dkimMissing(identity: string, token: string, expected: string): string {
+  return `${ID}: ${identity} has no Easy DKIM CNAME at ${token}._domainkey.example.com in the stack; expected CNAME ${token}._domainkey.example.com -> ${expected} (${DKIM_SOURCE}), without which DKIM stays pending and the identity is never verified. Fix: publish that record (mailguard's MailDomain does), ${MANAGED_FIX}.`;
+}

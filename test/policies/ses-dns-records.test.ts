@@ -2,7 +2,6 @@ import { sesDnsRecords } from "../../policies/rules/ses-dns-records";
 import { CF_DNS_RECORD, R53_RECORD, cfRecord, r53Record } from "../helpers/dns-fixtures";
 import { Resource, UNKNOWN, awsProvider, runStack, urnOf } from "../helpers/policy-support";
 import {
-  DKIM_SOURCE,
   DNS,
   EU,
   FEEDBACK_SOURCE,
@@ -11,6 +10,7 @@ import {
   MANAGED_FIX,
   ME,
   SPF_SOURCE,
+  dkimMissing,
   dkimWrong,
   mxWrong,
   recordLabel,
@@ -394,7 +394,11 @@ describe("ses-dns-records", () => {
         }),
       );
       expect(out.violations).toEqual([
-        `${ID}: the SES identity "example.com" (ap-southeast-3) has no Easy DKIM CNAME at ${t}._domainkey.example.com in the stack; expected CNAME ${t}._domainkey.example.com -> ${t}.dkim.ap-southeast-3.amazonses.com (${DKIM_SOURCE}), without which DKIM stays pending and the identity is never verified. Fix: publish that record (mailguard's MailDomain does), ${MANAGED_FIX}.`,
+        dkimMissing(
+          'the SES identity "example.com" (ap-southeast-3)',
+          t,
+          `${t}.dkim.ap-southeast-3.amazonses.com`,
+        ),
       ]);
       expect(out.urns).toEqual([ID_URN]);
     });
@@ -406,9 +410,7 @@ describe("ses-dns-records", () => {
         cfRecord(`${t}._domainkey.example.com`, "TXT", `${t}.dkim.amazonses.com`),
       ];
       expect(await violationsOf(stack)).toEqual([
-        expect.stringContaining(
-          `has no Easy DKIM CNAME at ${t}._domainkey.example.com in the stack`,
-        ),
+        dkimMissing('the SES identity "example.com" (eu-west-1)', t, `${t}.dkim.amazonses.com`),
       ]);
     });
   });
@@ -474,9 +476,8 @@ describe("ses-dns-records", () => {
           `${t}.dkim.amazonaws.com`,
           `${t}.dkim.amazonses.com or ${t}.dkim.<region>.amazonses.com`,
         ),
-        ...TOKENS.slice(1).map(
-          (m) =>
-            `${ID}: ${identity} has no Easy DKIM CNAME at ${m}._domainkey.example.com in the stack; expected CNAME ${m}._domainkey.example.com -> ${m}.dkim.amazonses.com or ${m}.dkim.<region>.amazonses.com (${DKIM_SOURCE}), without which DKIM stays pending and the identity is never verified. Fix: publish that record (mailguard's MailDomain does), ${MANAGED_FIX}.`,
+        ...TOKENS.slice(1).map((m) =>
+          dkimMissing(identity, m, `${m}.dkim.amazonses.com or ${m}.dkim.<region>.amazonses.com`),
         ),
       ]);
     });
@@ -754,7 +755,7 @@ describe("ses-dns-records", () => {
       const out = await violationsOf(bare(), { managedElsewhere: ["mail.example.com"] });
       expect(out).toEqual(
         TOKENS.map((t) =>
-          expect.stringContaining(`has no Easy DKIM CNAME at ${t}._domainkey.example.com`),
+          dkimMissing('the SES identity "example.com" (eu-west-1)', t, `${t}.dkim.amazonses.com`),
         ),
       );
       expect(await violationsOf(bare(), { managedElsewhere: ["other.example"] })).toHaveLength(5);
