@@ -4,6 +4,7 @@ import { vpcDefaultSecurityGroupClosed } from "./rules/vpc-default-security-grou
 import { sesTlsRequired } from "./rules/ses-tls-required";
 import { sesDkimEnabled } from "./rules/ses-dkim-enabled";
 import { sesDomainDmarcPublished } from "./rules/ses-domain-dmarc-published";
+import { sesDnsRecords } from "./rules/ses-dns-records";
 import { spfRecordValid } from "./rules/spf-record-valid";
 import { spfRecordNotPermissive } from "./rules/spf-record-not-permissive";
 import { spfRecordAdvice } from "./rules/spf-record-advice";
@@ -17,13 +18,14 @@ import { smtpUserLeastPrivilege } from "./rules/smtp-user-least-privilege";
 
 new PolicyPack("mailguard", {
   description:
-    "Mail from cloud servers, done safely: no port 25 egress, SES with TLS and DKIM, sound SPF/DKIM/DMARC records, least-privilege SMTP users.",
+    "Mail from cloud servers, done safely: no port 25 egress, SES with TLS and DKIM and the DNS records its region expects, sound SPF/DKIM/DMARC records, least-privilege SMTP users.",
   policies: [
     noPort25Egress,
     vpcDefaultSecurityGroupClosed,
     sesTlsRequired,
     sesDkimEnabled,
     sesDomainDmarcPublished,
+    sesDnsRecords,
     spfRecordValid,
     spfRecordNotPermissive,
     spfRecordAdvice,

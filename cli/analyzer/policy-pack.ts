@@ -26,6 +26,20 @@ export interface AnalyzerResource {
   propertyDependencies?: Record<string, string[]>;
   /** Resource options; `protect` and the rest default to unset. */
   options?: { protect?: boolean; parent?: string; additionalSecretOutputs?: string[] };
+  /**
+   * The provider that manages the resource, as the engine sends it with the resource
+   * (`AnalyzerProviderResource`): its type, name, URN and inputs (`region` for AWS).
+   */
+  provider?: AnalyzerProvider;
+}
+
+/** A provider resource as the engine describes it to an analyzer. */
+export interface AnalyzerProvider {
+  type: string;
+  name: string;
+  /** Defaults to `urn:pulumi:stack::project::<type>::<name>`. */
+  urn?: string;
+  properties: Record<string, unknown>;
 }
 
 export interface Diagnostic {
@@ -167,6 +181,14 @@ function optionsOf(r: AnalyzerResource): anproto.AnalyzerResourceOptions {
   return o;
 }
 
+function providerOf(p: AnalyzerProvider): anproto.AnalyzerProviderResource {
+  return new anproto.AnalyzerProviderResource()
+    .setType(p.type)
+    .setName(p.name)
+    .setUrn(p.urn ?? `urn:pulumi:stack::project::${p.type}::${p.name}`)
+    .setProperties(structOf(p.properties));
+}
+
 function resultOf(resp: anproto.AnalyzeResponse): AnalyzeResult {
   return {
     diagnostics: resp.getDiagnosticsList().map((d) => ({
@@ -259,6 +281,9 @@ export async function startPolicyPack(opts: StartOptions): Promise<PolicyPackSes
     res.setUrn(urnOf(r));
     res.setProperties(structOf(r.properties));
     res.setOptions(optionsOf(r));
+    if (r.provider !== undefined) {
+      res.setProvider(providerOf(r.provider));
+    }
     if (r.parent !== undefined) {
       res.setParent(r.parent);
     }
@@ -335,6 +360,9 @@ export async function startPolicyPack(opts: StartOptions): Promise<PolicyPackSes
       req.setUrn(urnOf(r));
       req.setProperties(structOf(r.properties));
       req.setOptions(optionsOf(r));
+      if (r.provider !== undefined) {
+        req.setProvider(providerOf(r.provider));
+      }
       return resultOf(await call(client.analyze.bind(client), req));
     },
     analyzeStack: async (resources) => {

@@ -3,6 +3,7 @@ import { checkDomainName } from "./domain";
 import { Finding, finding, isUnknown, UNKNOWN } from "./finding";
 import {
   GLOBAL_DKIM_DOMAIN,
+  SES_DKIM_DOMAINS_SOURCE as DKIM_DOMAINS_SOURCE,
   isSesDkimDomainShape,
   regionOfDkimDomain,
   sesRegion,
@@ -472,7 +473,6 @@ export function buildDkimKeyRecord(spkiBase64: string): string {
 
 const EASY_DKIM_NAME = /^([a-z0-9]{32})\._domainkey\.(.+)$/;
 const EASY_DKIM_TARGET = /^([a-z0-9]{32})\.(dkim\.(?:[a-z0-9-]+\.)?amazonses\.com)$/;
-const DKIM_DOMAINS_SOURCE = "AWS General Reference, Amazon SES endpoints and quotas, DKIM domains";
 
 function dnsName(value: string): string {
   return value.trim().toLowerCase().replace(/\.$/, "");
@@ -491,7 +491,7 @@ function targetShape(dkimDomain: string | undefined): string {
  * The DKIM domain an Easy DKIM target must use, when it can be told: the domain SES uses in the
  * identity's region (the table's, or the one given).
  */
-function expectedDkimDomain(options: EasyDkimOptions): string | undefined {
+export function expectedDkimDomain(options: EasyDkimOptions): string | undefined {
   if (options.dkimDomain !== undefined) return options.dkimDomain;
   return options.region === undefined ? undefined : sesRegion(options.region)?.dkimDomain;
 }

@@ -68,6 +68,16 @@ export const SES_SMTP_PORTS = {
 /** MX preference of the MAIL FROM record SES documents (`10 feedback-smtp.<region>.amazonses.com`). */
 export const SES_FEEDBACK_MX_PRIORITY = 10;
 
+/** Where AWS lists the Easy DKIM domain of each region, as messages name it. */
+export const SES_DKIM_DOMAINS_SOURCE =
+  "AWS General Reference, Amazon SES endpoints and quotas, DKIM domains";
+
+/** Where AWS lists the MX host of a custom MAIL FROM domain, as messages name it. */
+export const SES_FEEDBACK_SOURCE = "SES Developer Guide, custom MAIL FROM feedback endpoints";
+
+/** Where AWS gives the SPF record of a custom MAIL FROM domain, as messages name it. */
+export const SES_MAIL_FROM_SPF_SOURCE = "SES Developer Guide, setting up a custom MAIL FROM domain";
+
 interface Row {
   region: string;
   name: string;
@@ -117,6 +127,16 @@ const ROWS: readonly Row[] = [
   },
 ];
 
+/** The host a MAIL FROM MX names in a region (`feedbackHostOf("<region>")` gives the pattern). */
+export function feedbackHostOf(region: string): string {
+  return `feedback-smtp.${region}.amazonses.com`;
+}
+
+/** A regional Easy DKIM domain (`regionalDkimDomainOf("<region>")` gives the pattern). */
+export function regionalDkimDomainOf(region: string): string {
+  return `dkim.${region}.amazonses.com`;
+}
+
 /** Every SES region, in the order of {@link ROWS}. */
 export const SES_REGIONS: readonly SesRegion[] = ROWS.map((r) => ({
   region: r.region,
@@ -124,8 +144,8 @@ export const SES_REGIONS: readonly SesRegion[] = ROWS.map((r) => ({
   partition: r.partition ?? "aws",
   smtpHost: r.noSmtp ? undefined : `email-smtp.${r.region}.amazonaws.com`,
   fipsSmtpHost: r.fips ? `email-smtp-fips.${r.region}.amazonaws.com` : undefined,
-  dkimDomain: r.regionalDkim ? `dkim.${r.region}.amazonses.com` : GLOBAL_DKIM_DOMAIN,
-  feedbackHost: `feedback-smtp.${r.region}.amazonses.com`,
+  dkimDomain: r.regionalDkim ? regionalDkimDomainOf(r.region) : GLOBAL_DKIM_DOMAIN,
+  feedbackHost: feedbackHostOf(r.region),
 }));
 
 const BY_CODE: ReadonlyMap<string, SesRegion> = new Map(SES_REGIONS.map((r) => [r.region, r]));
@@ -155,6 +175,15 @@ export function isSesDkimDomainShape(domain: string): boolean {
   if (domain === GLOBAL_DKIM_DOMAIN) return true;
   const region = regionOfDkimDomain(domain);
   return region !== undefined && REGION_PATTERN.test(region);
+}
+
+/**
+ * Does a host lie under an SES Easy DKIM domain (`<token>.dkim.amazonses.com`,
+ * `<token>.dkim.<region>.amazonses.com`)? Case-insensitive, a trailing dot tolerated.
+ */
+export function isUnderSesDkimDomain(host: string): boolean {
+  const labels = host.trim().toLowerCase().replace(/\.$/, "").split(".");
+  return labels.some((_, i) => i > 0 && isSesDkimDomainShape(labels.slice(i).join(".")));
 }
 
 /** The region of a feedback host (`feedback-smtp.eu-west-1.amazonses.com` -> `eu-west-1`). */
@@ -295,7 +324,7 @@ export function resolveSesRegion(
       partition: partitionOf(region),
       smtpHost: `email-smtp.${region}.amazonaws.com`,
       dkimDomain,
-      feedbackHost: `feedback-smtp.${region}.amazonses.com`,
+      feedbackHost: feedbackHostOf(region),
       listed: false,
     },
     findings: [],

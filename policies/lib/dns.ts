@@ -31,6 +31,8 @@ export interface DnsRecordView {
   values: string[];
   /** Cloudflare only: whether proxying is on (`undefined` when not set, which means off). */
   proxied?: boolean;
+  /** Cloudflare only: the `priority` of an MX record, which Cloudflare keeps apart from `content`. */
+  priority?: number;
   /** Fields that held the unknown sentinel, e.g. `content`, `records[1]`, `proxied`. */
   unknownFields: string[];
   /**
@@ -126,6 +128,12 @@ export function dnsRecordOf(type: string, props: PlainProps): DnsRecordView | un
       unknownFields.push("proxied");
     } else if (typeof proxied === "boolean") {
       view.proxied = proxied;
+    }
+    const priority = props.priority;
+    if (isUnknown(priority)) {
+      unknownFields.push("priority");
+    } else if (typeof priority === "number") {
+      view.priority = priority;
     }
   } else {
     const records = props.records;
@@ -230,6 +238,18 @@ export function fqdnOf(
 export function mxHostOf(value: string): string {
   const parts = value.trim().split(/\s+/);
   return normalizeName(parts[parts.length - 1] ?? "");
+}
+
+/**
+ * A MX record's priority: Cloudflare keeps it in `priority`, Route53 writes it first (`10 host`).
+ * Undefined when the record does not say.
+ */
+export function mxPriorityOf(view: DnsRecordView, value: string): number | undefined {
+  if (view.provider === "cloudflare") {
+    return view.priority;
+  }
+  const first = value.trim().split(/\s+/);
+  return first.length > 1 && /^\d+$/.test(first[0]) ? Number(first[0]) : undefined;
 }
 
 /** A DNS record resource of the stack, with its full name when it can be told. */

@@ -18,6 +18,9 @@ export const T = {
   nativeSesConfigurationSet: "aws-native:ses:ConfigurationSet",
   sesDomainIdentity: "aws:ses/domainIdentity:DomainIdentity",
   sesDomainDkim: "aws:ses/domainDkim:DomainDkim",
+  sesMailFrom: "aws:ses/mailFrom:MailFrom",
+  sesv2MailFromAttributes:
+    "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
   sesv2EmailIdentity: "aws:sesv2/emailIdentity:EmailIdentity",
   nativeSesEmailIdentity: "aws-native:ses:EmailIdentity",
 
@@ -85,4 +88,10 @@ export const SES_DOMAIN_IDENTITY_TYPES: ReadonlySet<string> = new Set([
   T.sesDomainIdentity,
   T.sesv2EmailIdentity,
   T.nativeSesEmailIdentity,
+]);
+
+/** Resources that set an identity's custom MAIL FROM domain apart from the identity. */
+export const SES_MAIL_FROM_TYPES: ReadonlySet<string> = new Set([
+  T.sesv2MailFromAttributes,
+  T.sesMailFrom,
 ]);

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { analyzeDkimKey, checkEasyDkimCname, errorsOf, isSesDkimDomainShape } from "../core";
+import { analyzeDkimKey, checkEasyDkimCname, errorsOf, isUnderSesDkimDomain } from "../core";
 import {
   VALUE_FIELDS,
   deferUnknown,
@@ -22,16 +22,12 @@ function judgedName(name: string): string {
   return at >= 0 && labels.length - at - 1 < 2 ? `${name}${STAND_IN_ZONE}` : name;
 }
 
-/** Does the target lie under an SES DKIM domain (`dkim.amazonses.com`, `dkim.<region>.amazonses.com`)? */
-function isSesDkimTarget(target: string): boolean {
-  const labels = target.trim().toLowerCase().replace(/\.$/, "").split(".");
-  return labels.some((_, i) => i > 0 && isSesDkimDomainShape(labels.slice(i).join(".")));
-}
-
 /**
  * DKIM key TXT records at `<selector>._domainkey.<domain>` parse and hold a usable key (RFC 6376,
- * 8301, 8463); CNAMEs to `<token>.dkim.amazonses.com` stand at `<token>._domainkey.<domain>` with
- * the same token.
+ * 8301, 8463); CNAMEs to a host under an SES Easy DKIM domain (global or regional, see
+ * core/ses-regions.ts) stand at `<token>._domainkey.<domain>` with the same token, and target a
+ * DKIM domain SES uses. Each record is judged alone: whether the DKIM domain is the one of the
+ * identity's region is for `ses-dns-records`, which sees the identity.
  */
 export const dkimRecordValid: ResourceValidationPolicy = {
   name: "dkim-record-valid",
@@ -45,7 +41,7 @@ export const dkimRecordValid: ResourceValidationPolicy = {
     }
     if (view.type === "CNAME") {
       for (const target of view.values) {
-        if (view.name !== undefined && isSesDkimTarget(target)) {
+        if (view.name !== undefined && isUnderSesDkimDomain(target)) {
           for (const f of errorsOf(checkEasyDkimCname(judgedName(view.name), target))) {
             const shown = { ...f, message: f.message.split(STAND_IN_ZONE).join("") };
             reportFinding(reportViolation, args.type, args.name, shown);

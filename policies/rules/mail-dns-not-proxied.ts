@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { isUnknown } from "../core";
+import { isUnderSesDkimDomain, isUnknown, regionOfFeedbackHost } from "../core";
 import {
   DnsRecordView,
   NameIndex,
@@ -7,16 +7,16 @@ import {
   isUnderDomainKey,
   labelsOf,
   looseRecordLabel,
+  mxHostOf,
   stackRecordsOf,
 } from "../lib/dns";
 import { deferUnknown, recordFor } from "../lib/record-policy";
 import { str } from "../lib/props";
-import { CLOUDFLARE_RECORD_TYPES, DNS_ZONE_TYPES, T } from "../lib/types";
+import { CLOUDFLARE_RECORD_TYPES, DNS_ZONE_TYPES, SES_MAIL_FROM_TYPES, T } from "../lib/types";
 import { StackItem, messageFor, stackItems } from "../lib/report";
 
 const MAIL_FROM_TYPES: ReadonlySet<string> = new Set([
-  "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
-  "aws:ses/mailFrom:MailFrom",
+  ...SES_MAIL_FROM_TYPES,
   T.nativeSesEmailIdentity,
 ]);
 
@@ -40,18 +40,23 @@ export function mailRole(view: DnsRecordView): string | undefined {
   if (view.name !== undefined && labelsOf(view.name)[0] === "_dmarc") {
     return "a DMARC record";
   }
-  if (
-    view.values.some((v) => /amazonses\.com|feedback-smtp\.[a-z0-9-]+\.amazonaws\.com/i.test(v))
-  ) {
+  if (view.values.some(pointsAtSes)) {
     return "a record pointing at SES";
   }
   return undefined;
 }
 
+/** Does a value name an SES feedback host or a host under an SES Easy DKIM domain? */
+function pointsAtSes(value: string): boolean {
+  const host = mxHostOf(value);
+  return regionOfFeedbackHost(host) !== undefined || isUnderSesDkimDomain(host);
+}
+
 /**
  * Cloudflare mail records are never proxied: a proxied CNAME answers with Cloudflare's addresses
  * instead of the target, which breaks Easy DKIM and MAIL FROM. Covers MX, `_domainkey`, `_dmarc`,
- * records pointing at amazonses.com and, at stack level, records at an SES MAIL FROM domain.
+ * records pointing at SES (a feedback host `feedback-smtp.<region>.amazonses.com`, or a host under
+ * an Easy DKIM domain, global or regional) and, at stack level, records at an SES MAIL FROM domain.
  */
 export const mailDnsNotProxied: ResourceValidationPolicy & StackValidationPolicy = {
   name: "mail-dns-not-proxied",

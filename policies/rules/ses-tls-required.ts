@@ -69,26 +69,19 @@ function identityConfigurationSet(item: StackItem): { value: unknown; field: str
   return { value: item.props.configurationSetName, field: "configurationSetName" };
 }
 
-/** The identity (a domain or an address), lower-cased without a trailing dot, when known. */
-function identityName(item: StackItem): string | undefined {
-  const value = item.props.emailIdentity;
-  const name = isUnknown(value) ? undefined : str(value);
-  return name === undefined ? undefined : name.trim().toLowerCase().replace(/\.$/, "");
-}
-
 const SET_FIX =
   'Fix: set deliveryOptions.tlsPolicy to "REQUIRE" (SES v2, aws-native) or "Require" (SES v1), as mailguard\'s MailDomain does.';
 
 /**
  * SES configuration sets (v1, v2, aws-native) require TLS for delivery; stack: every SES v2
- * identity names one of them as its default configuration set, since a set governs only mail
- * sent with it. An address identity without a default of its own passes when its domain's
- * identity in the stack passes: SES then applies the domain's default.
+ * identity, domain or address, names one of them as its own default configuration set, since a set
+ * governs only mail sent with it and an address identity's settings override its domain's (SES
+ * Developer Guide, "Default configuration set considerations").
  */
 export const sesTlsRequired: ResourceValidationPolicy & StackValidationPolicy = {
   name: "ses-tls-required",
   description:
-    "SES configuration sets require TLS, and every SES v2 identity sends through one by default.",
+    "SES configuration sets require TLS, and every SES v2 identity, address identities included, sends through one by default.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -144,58 +137,36 @@ export const sesTlsRequired: ResourceValidationPolicy & StackValidationPolicy = 
       }
     }
     /** Why an identity's own default configuration set does not hold it to TLS, or undefined. */
-    const problemOf = (id: StackItem): { message: string; noDefault: boolean } | undefined => {
+    const problemOf = (id: StackItem): string | undefined => {
       const { value, field } = identityConfigurationSet(id);
       const fieldName = field.split(".")[0] ?? field;
       if (dependencyUrns(id.resource, fieldName).some((u) => tlsSetUrns.has(u))) {
         return undefined;
       }
       if (isUnknown(value)) {
-        return {
-          noDefault: false,
-          message: `cannot tell whether the identity's default configuration set requires TLS: ${field} is unknown and not linked to a configuration set in the stack. Fix: pass the name of a configuration set that requires TLS, declared in this stack.`,
-        };
+        return `cannot tell whether the identity's default configuration set requires TLS: ${field} is unknown and not linked to a configuration set in the stack. Fix: pass the name of a configuration set that requires TLS, declared in this stack.`;
       }
       const name = str(value);
       if (name === undefined || name === "") {
-        return {
-          noDefault: true,
-          message: `the identity has no default configuration set, so mail sent without naming one is not held to TLS. Fix: set ${field} to a configuration set that requires TLS (mailguard's MailDomain does).`,
-        };
+        return `the identity has no default configuration set, so mail sent without naming one is not held to TLS. Fix: set ${field} to a configuration set that requires TLS (mailguard's MailDomain does).`;
       }
       if (tlsSetNames.has(name)) {
         return undefined;
       }
-      return {
-        noDefault: false,
-        message: setsByName.has(name)
-          ? `the identity's default configuration set "${name}" does not require TLS. ${SET_FIX}`
-          : `the identity's default configuration set "${name}" is not a configuration set in this stack that requires TLS. Fix: declare it in the stack with TLS required, or list it in externalConfigurationSets if it is managed elsewhere and requires TLS.`,
-      };
+      return setsByName.has(name)
+        ? `the identity's default configuration set "${name}" does not require TLS. ${SET_FIX}`
+        : `the identity's default configuration set "${name}" is not a configuration set in this stack that requires TLS. Fix: declare it in the stack with TLS required, or list it in externalConfigurationSets if it is managed elsewhere and requires TLS.`;
     };
-    const identities = items.filter((i) => SES_V2_IDENTITY_TYPES.has(i.type));
-    const problems = new Map(identities.map((id) => [id, problemOf(id)]));
-    // SES applies a domain identity's default configuration set to mail from an address at that
-    // domain when the address identity has no default of its own.
-    const tlsDomains = new Set<string>();
-    for (const [id, problem] of problems) {
-      const domain = identityName(id);
-      if (problem === undefined && domain !== undefined && !domain.includes("@")) {
-        tlsDomains.add(domain);
-      }
-    }
-    for (const [id, problem] of problems) {
-      if (problem === undefined) {
+    // Every identity needs its own default: an address identity does not inherit its domain's
+    // (SES Developer Guide, "Default configuration set considerations").
+    for (const id of items) {
+      if (!SES_V2_IDENTITY_TYPES.has(id.type)) {
         continue;
       }
-      const address = identityName(id);
-      const at = address?.lastIndexOf("@") ?? -1;
-      if (problem.noDefault && address !== undefined && at >= 0) {
-        if (tlsDomains.has(address.slice(at + 1))) {
-          continue;
-        }
+      const problem = problemOf(id);
+      if (problem !== undefined) {
+        reportViolation(messageFor(id.type, id.name, problem), id.urn);
       }
-      reportViolation(messageFor(id.type, id.name, problem.message), id.urn);
     }
   },
 };

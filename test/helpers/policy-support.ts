@@ -5,6 +5,7 @@
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type {
+  PolicyProviderResource,
   PolicyResource,
   ResourceValidationArgs,
   ResourceValidationPolicy,
@@ -33,6 +34,21 @@ export interface Resource {
   urn?: string;
   /** Stack only: for each property, the URNs its value came from. */
   propertyDependencies?: Record<string, string[]>;
+  /** The provider that manages the resource, as the analyzer reports it (its inputs as props). */
+  provider?: ProviderFixture;
+}
+
+/** A provider resource as an Analyze or AnalyzeStack request carries it. */
+export interface ProviderFixture {
+  type: string;
+  name: string;
+  urn?: string;
+  props: Record<string, unknown>;
+}
+
+/** The default AWS provider of a stack whose `aws:region` config is `region`. */
+export function awsProvider(region: unknown): ProviderFixture {
+  return { type: "pulumi:providers:aws", name: "default_7_48_0", props: { region } };
 }
 
 export interface Outcome {
@@ -51,6 +67,19 @@ export function urnOf(type: string, name: string): string {
 function sdkProps(props: Record<string, unknown>): Record<string, unknown> {
   const struct = Struct.fromJavaScript(JSON.parse(JSON.stringify(props)) as Record<string, never>);
   return sdkProxy.unknownCheckingProxy(sdkDeserialize.deserializeProperties(struct, false));
+}
+
+/** The provider as @pulumi/policy builds it from the request: props behind the same proxy. */
+function sdkProvider(p: ProviderFixture | undefined): PolicyProviderResource | undefined {
+  if (p === undefined) {
+    return undefined;
+  }
+  return {
+    type: p.type,
+    name: p.name,
+    urn: p.urn ?? urnOf(p.type, p.name),
+    props: sdkProps(p.props),
+  };
 }
 
 const OPTS = {
@@ -104,6 +133,7 @@ export function runResource(
     urn: r.urn ?? urnOf(r.type, r.name),
     props,
     opts: OPTS,
+    provider: sdkProvider(r.provider),
     stackTags: new Map<string, string>(),
     isType: () => false,
     asType: () => undefined,
@@ -127,6 +157,7 @@ export function runStack(
       urn: r.urn ?? urnOf(r.type, r.name),
       props,
       opts: OPTS,
+      provider: sdkProvider(r.provider),
       dependencies: [],
       propertyDependencies: {},
       isType: () => false,

@@ -1,9 +1,10 @@
 import { analyzeDkimKey, describe as describeFinding, errorsOf } from "../../policies/core";
 import { dkimRecordValid } from "../../policies/rules/dkim-record-valid";
 import { mailDnsNotProxied } from "../../policies/rules/mail-dns-not-proxied";
+import { sesDnsRecords } from "../../policies/rules/ses-dns-records";
 import { DkimKeyCase, dkimVectors } from "../helpers/vectors";
 import { cfRecord, r53Record, route53Txt, txtShapes } from "../helpers/dns-fixtures";
-import { UNKNOWN, runResource } from "../helpers/policy-support";
+import { UNKNOWN, runResource, runStack } from "../helpers/policy-support";
 
 const vectors = dkimVectors();
 const TOKEN = "xtk53kxcy4p3t6ztbrffs6d54rsrrhh6";
@@ -106,7 +107,49 @@ describe("dkim-record-valid", () => {
     });
   });
 
-  describe("with mail-dns-not-proxied, rejects every invalid Easy DKIM example", () => {
+  it("passes Easy DKIM CNAMEs to every DKIM domain shape SES uses, regional ones included", async () => {
+    for (const target of [
+      `${TOKEN}.dkim.amazonses.com`,
+      `${TOKEN}.dkim.me-central-1.amazonses.com`,
+      `${TOKEN}.dkim.us-gov-east-1.amazonses.com`,
+      // A region opened after the table: the shape is SES's, the rest is for ses-dns-records.
+      `${TOKEN}.dkim.ap-east-9.amazonses.com`,
+    ]) {
+      const r = cfRecord(`${TOKEN}._domainkey.example.com`, "CNAME", target);
+      expect([target, (await runResource(dkimRecordValid, r)).violations]).toEqual([target, []]);
+    }
+  });
+
+  it("reports a regional DKIM domain of a region that keeps its keys under the global one", async () => {
+    const r = cfRecord(
+      `${TOKEN}._domainkey.example.com`,
+      "CNAME",
+      `${TOKEN}.dkim.eu-west-1.amazonses.com`,
+    );
+    expect((await runResource(dkimRecordValid, r)).violations).toEqual([
+      `${r.type} "${r.name}": The Easy DKIM target "${TOKEN}.dkim.eu-west-1.amazonses.com" under dkim.eu-west-1.amazonses.com names no DKIM domain SES uses: eu-west-1 keeps its keys under dkim.amazonses.com (AWS General Reference, Amazon SES endpoints and quotas, DKIM domains). Fix: Point the record at <token>.dkim.amazonses.com.`,
+    ]);
+  });
+
+  it("judges a token mismatch under a regional DKIM domain, and leaves hosts outside SES alone", async () => {
+    const mismatch = cfRecord(
+      `${TOKEN}._domainkey.example.com`,
+      "CNAME",
+      `${OTHER}.dkim.me-central-1.amazonses.com`,
+    );
+    expect((await runResource(dkimRecordValid, mismatch)).violations).toEqual([
+      `${mismatch.type} "${mismatch.name}": The record "${TOKEN}._domainkey.example.com" points at "${OTHER}.dkim.me-central-1.amazonses.com", whose token differs from the one in its name. Fix: Point <token>._domainkey.<domain> at <token>.dkim.me-central-1.amazonses.com with the same token.`,
+    ]);
+    for (const target of [
+      `${OTHER}.dkim.amazonses.com.example.net`,
+      `${OTHER}.dkim.example.amazonses.com`,
+    ]) {
+      const elsewhere = cfRecord(`${TOKEN}._domainkey.example.com`, "CNAME", target);
+      expect((await runResource(dkimRecordValid, elsewhere)).violations).toEqual([]);
+    }
+  });
+
+  describe("with mail-dns-not-proxied and ses-dns-records, rejects every invalid Easy DKIM example", () => {
     /** What each policy says, by the reason the vector gives. */
     const WHY: Record<string, RegExp[]> = {
       "target token differs from the selector token": [/token differs/],
@@ -114,10 +157,35 @@ describe("dkim-record-valid", () => {
       "missing the _domainkey label": [/not <token>\._domainkey\.<domain>/],
       "Cloudflare-proxied CNAME hides the target; DKIM TXT lookups through it fail. Must be DNS-only (proxied=false)":
         [/a DKIM record at .* is proxied/],
+      "SES keeps no key under dkim.amazonses.com for me-central-1 identities": [
+        /the Easy DKIM CNAME .* of the SES identity "ses-example\.com" \(me-central-1\) points at .*; SES expects ".*\.dkim\.me-central-1\.amazonses\.com"/,
+      ],
+      "eu-west-1 uses dkim.amazonses.com": [
+        /names no DKIM domain SES uses: eu-west-1 keeps its keys under dkim\.amazonses\.com/,
+        /the Easy DKIM CNAME .* of the SES identity "ses-example\.com" \(eu-west-1\) points at .*; SES expects ".*\.dkim\.amazonses\.com"/,
+      ],
+    };
+    /** A case that names a region is judged for an SES identity in that region, in a stack. */
+    const forIdentity = async (c: (typeof vectors.easy_dkim_cname_examples.cases)[number]) => {
+      if (c.region === undefined) {
+        return [];
+      }
+      const token = c.name.split(".")[0];
+      const identity = {
+        type: "aws:sesv2/emailIdentity:EmailIdentity",
+        name: "id",
+        props: {
+          region: c.region,
+          emailIdentity: c.name.slice(c.name.indexOf("._domainkey.") + "._domainkey.".length),
+          dkimSigningAttributes: { tokens: [token] },
+        },
+      };
+      const r = cfRecord(c.name, c.type, c.target, { proxied: c.proxied ?? false });
+      return (await runStack(sesDnsRecords, [identity, r])).violations;
     };
     it.each(
       vectors.easy_dkim_cname_examples.cases.map((c) => [
-        `${c.type} ${c.name} -> ${c.target}${c.proxied ? " (proxied)" : ""}`,
+        `${c.type} ${c.name} -> ${c.target}${c.proxied ? " (proxied)" : ""}${c.region ? ` for a ${c.region} identity` : ""}`,
         c,
       ]),
     )("%s", async (_label, c) => {
@@ -125,10 +193,11 @@ describe("dkim-record-valid", () => {
       const found = [
         ...(await runResource(dkimRecordValid, r)).violations,
         ...(await runResource(mailDnsNotProxied, r)).violations,
+        ...(await forIdentity(c)),
       ];
-      expect(found).toEqual(
-        c.valid ? [] : WHY[c.reason ?? ""].map((p) => expect.stringMatching(p)),
-      );
+      const why = c.valid ? [] : WHY[c.reason ?? ""];
+      expect(why).toBeDefined();
+      expect(found).toEqual(why.map((p) => expect.stringMatching(p)));
     });
   });
 

@@ -5,6 +5,7 @@ import {
   fieldPath,
   fqdnOf,
   mxHostOf,
+  mxPriorityOf,
   NameIndex,
   zoneNamesOf,
 } from "../../policies/lib/dns";
@@ -168,6 +169,22 @@ describe("DNS record adapters", () => {
     expect(mxHostOf("10 Feedback-SMTP.us-east-1.amazonses.com.")).toBe(
       "feedback-smtp.us-east-1.amazonses.com",
     );
+  });
+
+  it("reads an MX priority from Cloudflare's priority field and from Route53's value", () => {
+    const cf = (priority: unknown) =>
+      dnsRecordOf(CF_DNS_RECORD, { name: "mail", type: "MX", content: "mx.example.net", priority });
+    expect(mxPriorityOf(cf(10)!, "mx.example.net")).toBe(10);
+    expect(mxPriorityOf(cf(undefined)!, "mx.example.net")).toBeUndefined();
+    expect(cf(UNKNOWN)!.unknownFields).toEqual(["priority"]);
+    const r53 = dnsRecordOf(R53_RECORD, {
+      name: "mail",
+      type: "MX",
+      records: ["20 mx.example.net"],
+    })!;
+    expect(mxPriorityOf(r53, "20 mx.example.net")).toBe(20);
+    expect(mxPriorityOf(r53, "mx.example.net")).toBeUndefined();
+    expect(mxPriorityOf(r53, "ten mx.example.net")).toBeUndefined();
   });
 });
 

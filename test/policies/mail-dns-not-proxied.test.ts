@@ -55,6 +55,16 @@ describe("mail-dns-not-proxied", () => {
       /pointing at SES/,
     ],
     [
+      "a proxied CNAME to a regional Easy DKIM domain outside _domainkey",
+      cfRecord("ses-key", "CNAME", `${TOKEN}.dkim.me-central-1.amazonses.com`, { proxied: true }),
+      /a record pointing at SES at ses-key is proxied/,
+    ],
+    [
+      "a proxied CNAME to the GovCloud feedback host",
+      cfRecord("bounce", "CNAME", "feedback-smtp.us-gov-east-1.amazonses.com.", { proxied: true }),
+      /a record pointing at SES at bounce is proxied/,
+    ],
+    [
       "a proxied legacy Cloudflare Record",
       cfLegacyRecord(`${TOKEN}._domainkey`, "CNAME", `${TOKEN}.dkim.amazonses.com`, {
         proxied: true,
@@ -68,6 +78,18 @@ describe("mail-dns-not-proxied", () => {
     expect(out.violations[0]).toMatch(pattern);
     expect(out.violations[0]).toContain(`${r.type} "${r.name}"`);
     expect(out.violations[0]).toMatch(/Fix: set proxied: false/);
+  });
+
+  it("recognizes SES by its hosts, not by a substring: look-alikes that are not SES hosts pass", async () => {
+    for (const target of [
+      "amazonses.com.example.net",
+      "feedback-smtp.eu-west-1.amazonaws.com",
+      `${TOKEN}.dkim.example.amazonses.com`,
+      "www.amazonses.com",
+    ]) {
+      const r = cfRecord("app", "CNAME", target, { proxied: true });
+      expect([target, (await runResource(mailDnsNotProxied, r)).violations]).toEqual([target, []]);
+    }
   });
 
   it("hands a proxied flag unknown during preview to the SDK, naming the field", async () => {

@@ -150,25 +150,30 @@ describe("ses-tls-required", () => {
       },
     });
 
-    it("passes an address identity without its own set when its domain's identity requires TLS", async () => {
-      const out = await runStack(sesTlsRequired, [
-        v2Set("tls", "REQUIRE"),
-        identity("tls"),
-        address("ops@Example.com"),
-      ]);
-      expect(out.violations).toEqual([]);
-    });
-
-    it("reports an address identity without its own set when its domain's identity does not pass or is absent", async () => {
+    it("reports an address identity without its own set, even when its domain's identity requires TLS", async () => {
+      // Settings of a verified address override its domain's (SES Developer Guide, "Default
+      // configuration set considerations"): the domain's default does not reach the address.
       for (const resources of [
+        [v2Set("tls", "REQUIRE"), identity("tls"), address("ops@Example.com")],
         [v2Set("tls", "REQUIRE"), identity(), address("ops@example.com")],
         [v2Set("tls", "REQUIRE"), identity("tls"), address("ops@other.example")],
       ]) {
         const out = await runStack(sesTlsRequired, resources);
         const own = out.violations.filter((v) => v.includes(`${V2_ID} "ops"`));
-        expect(own).toHaveLength(1);
-        expect(own[0]).toMatch(/has no default configuration set/);
+        expect(own).toEqual([
+          `${V2_ID} "ops": the identity has no default configuration set, so mail sent without naming one is not held to TLS. Fix: set configurationSetName to a configuration set that requires TLS (mailguard's MailDomain does).`,
+        ]);
+        expect(out.urns).toContain(urnOf(V2_ID, "ops"));
       }
+    });
+
+    it("passes an address identity whose own default set requires TLS", async () => {
+      const out = await runStack(sesTlsRequired, [
+        v2Set("tls", "REQUIRE"),
+        identity("tls"),
+        address("ops@example.com", "tls"),
+      ]);
+      expect(out.violations).toEqual([]);
     });
 
     it("reports an address identity whose own default set does not require TLS, whatever its domain uses", async () => {

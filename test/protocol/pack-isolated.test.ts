@@ -26,6 +26,7 @@ const POLICIES: [string, "advisory" | "mandatory"][] = [
   ["ses-tls-required", "mandatory"],
   ["ses-dkim-enabled", "mandatory"],
   ["ses-domain-dmarc-published", "mandatory"],
+  ["ses-dns-records", "mandatory"],
   ["spf-record-valid", "mandatory"],
   ["spf-record-not-permissive", "mandatory"],
   ["spf-record-advice", "advisory"],

@@ -18,6 +18,7 @@ const EXPECTED: [string, "advisory" | "mandatory", string[]][] = [
   ["ses-tls-required", "mandatory", ["externalConfigurationSets"]],
   ["ses-dkim-enabled", "mandatory", []],
   ["ses-domain-dmarc-published", "mandatory", ["managedElsewhere"]],
+  ["ses-dns-records", "mandatory", ["managedElsewhere"]],
   ["spf-record-valid", "mandatory", []],
   ["spf-record-not-permissive", "mandatory", []],
   ["spf-record-advice", "advisory", []],
@@ -130,6 +131,14 @@ describe("the mailguard pack over pulumirpc.Analyzer", () => {
     expect(schemaOf("ses-tls-required")).toEqual({
       externalConfigurationSets: expect.objectContaining({ type: "array", default: [] }),
     });
+    expect(schemaOf("ses-dns-records")).toEqual({
+      managedElsewhere: expect.objectContaining({
+        type: "array",
+        items: { type: "string" },
+        default: [],
+      }),
+    });
+    expect(info.policies.find((p) => p.name === "ses-dns-records")?.policyType).toBe("stack");
     expect(
       info.policies.find((p) => p.name === "vpc-default-security-group-closed")?.policyType,
     ).toBe("stack");
