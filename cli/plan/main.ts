@@ -205,7 +205,7 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
     progress.step(`Analyzing ${run.resources.length} resources`);
     const progressOf = { at: "" };
     const findings = await deadline.race(
-      analyzePlan(pack, run.resources, (at) => (progressOf.at = at)),
+      analyzePlan(pack, run.resources, (at) => (progressOf.at = at), config),
       () => `the policy pack in ${packDir} did not answer ${progressOf.at || "Analyze"}.`,
     );
     timings.analyze = Date.now() - t1;

@@ -7,6 +7,7 @@
 import {
   startPolicyPack,
   type AnalyzerInfo,
+  type AnalyzerProvider,
   type AnalyzerResource,
   type Diagnostic,
   type PolicyPackConfig,
@@ -14,7 +15,7 @@ import {
 } from "../analyzer/policy-pack";
 import { policyConfigProblems } from "./config-schema";
 import { PolicyConfigError, type PolicyConfig, type PolicyFinding } from "./policy";
-import type { PlannedResource } from "./program";
+import { engineUrn, type PlannedResource } from "./program";
 
 export { startPolicyPack };
 export type { PolicyPackSession };
@@ -71,12 +72,52 @@ export function effectiveConfig(
   return out;
 }
 
+/**
+ * The provider the engine names with a resource: the explicit provider it registered (its inputs,
+ * `region` for AWS), else the package's default provider, whose inputs come from the stack's
+ * `<package>:` config (`aws:region`), as the engine builds it. Components have none.
+ */
+export function providerOf(
+  r: PlannedResource,
+  byUrn: ReadonlyMap<string, PlannedResource>,
+  config: Readonly<Record<string, string>>,
+  project = "project",
+  stack = "stack",
+): AnalyzerProvider | undefined {
+  if (!r.custom || r.type.startsWith("pulumi:providers:") || r.type === "pulumi:pulumi:Stack") {
+    return undefined;
+  }
+  if (r.provider !== undefined) {
+    const urn = engineUrn(r.provider.split("::").slice(0, -1).join("::"));
+    const explicit = byUrn.get(urn);
+    if (explicit !== undefined) {
+      return { type: explicit.type, name: explicit.name, urn, properties: explicit.wireInputs };
+    }
+  }
+  const pkg = r.type.split(":")[0];
+  const properties: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key.startsWith(`${pkg}:`)) properties[key.slice(pkg.length + 1)] = value;
+  }
+  const type = `pulumi:providers:${pkg}`;
+  return {
+    type,
+    name: `default`,
+    urn: `urn:pulumi:${stack}::${project}::${type}::default`,
+    properties,
+  };
+}
+
 /** The resource as Analyze receives it: its inputs, in wire form (secrets marked, unknowns kept). */
-export function analyzeRequestOf(r: PlannedResource): AnalyzerResource {
+export function analyzeRequestOf(
+  r: PlannedResource,
+  provider?: AnalyzerProvider,
+): AnalyzerResource {
   return {
     type: r.type,
     name: r.name,
     urn: r.urn,
+    provider,
     properties: r.wireInputs,
     options: {
       protect: r.options.protect,
@@ -87,11 +128,12 @@ export function analyzeRequestOf(r: PlannedResource): AnalyzerResource {
 }
 
 /** The resource as AnalyzeStack receives it: its outputs, parent and dependencies. */
-export function stackRequestOf(r: PlannedResource): AnalyzerResource {
+export function stackRequestOf(r: PlannedResource, provider?: AnalyzerProvider): AnalyzerResource {
   return {
     type: r.type,
     name: r.name,
     urn: r.urn,
+    provider,
     properties: r.wireOutputs,
     parent: r.parent,
     dependencies: r.options.dependencies,
@@ -130,17 +172,23 @@ export async function analyzePlan(
   resources: readonly PlannedResource[],
   /** Told which call is under way, e.g. `Analyze for <urn>` (for a deadline's message). */
   onCall: (call: string) => void = () => undefined,
+  /** The stack config, for the inputs of default providers. */
+  config: { values: Readonly<Record<string, string>>; project?: string; stack?: string } = {
+    values: {},
+  },
 ): Promise<PolicyFinding[]> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const provider = (r: PlannedResource) =>
+    providerOf(r, byUrn, config.values, config.project, config.stack);
   const findings: PolicyFinding[] = [];
   for (const r of resources) {
     if (r.type === "pulumi:pulumi:Stack") continue;
     onCall(`Analyze for ${r.urn}`);
-    const result = await session.analyze(analyzeRequestOf(r));
+    const result = await session.analyze(analyzeRequestOf(r, provider(r)));
     findings.push(...result.diagnostics.map((d) => findingOf(d, "resource", byUrn, r)));
   }
   onCall(`AnalyzeStack (${resources.length} resources)`);
-  const stack = await session.analyzeStack(resources.map(stackRequestOf));
+  const stack = await session.analyzeStack(resources.map((r) => stackRequestOf(r, provider(r))));
   findings.push(...stack.diagnostics.map((d) => findingOf(d, "stack", byUrn)));
   return findings;
 }

@@ -4,7 +4,7 @@
  * the tests, written out from AWS's documentation, never computed from the table under test.
  */
 import { UNKNOWN } from "../../policies/core/finding";
-import type { AnalyzerResource } from "../../tools/analyzer/policy-pack";
+import type { AnalyzerResource } from "../../cli/analyzer/policy-pack";
 import { CF_ZONE, R53_ZONE, cfRecord, r53Record, route53Txt } from "./dns-fixtures";
 import { ProviderFixture, Resource, urnOf } from "./policy-support";
 

@@ -8,7 +8,7 @@ import { zoneNamesOf, makeRecord, plannedRecords, plannedZones } from "../../cli
 import { PLAIN, renderFindings, renderRecords, renderTree, zoneFile } from "../../cli/plan/render";
 import { programEntry, type PlannedResource } from "../../cli/plan/program";
 import { outputPathOf, pemOfSesSigningKey } from "../../cli/plan/mail";
-import { effectiveConfig } from "../../cli/plan/pack";
+import { effectiveConfig, providerOf } from "../../cli/plan/pack";
 import type { AnalyzerInfo } from "../../cli/analyzer/policy-pack";
 import { Progress } from "../../cli/plan/main";
 import * as crypto from "crypto";
@@ -368,6 +368,70 @@ describe("programEntry", () => {
     expect(() => programEntry(programDir({ "Pulumi.yaml": "name: p\n" }))).toThrow(
       /no Pulumi program in/,
     );
+  });
+});
+
+describe("providerOf", () => {
+  const resource = (over: Partial<PlannedResource>): PlannedResource => ({
+    urn: "urn:pulumi:dev::infra::aws:sesv2/emailIdentity:EmailIdentity::id",
+    type: "aws:sesv2/emailIdentity:EmailIdentity",
+    name: "id",
+    custom: true,
+    inputs: {},
+    outputs: {},
+    wireInputs: {},
+    wireOutputs: {},
+    secretOutputs: [],
+    options: {
+      protect: false,
+      ignoreChanges: [],
+      additionalSecretOutputs: [],
+      aliases: [],
+      dependencies: [],
+    },
+    ...over,
+  });
+
+  it("names the explicit provider a resource registered with, with its inputs", () => {
+    const provider = resource({
+      urn: "urn:pulumi:dev::infra::pulumi:providers:aws::uae",
+      type: "pulumi:providers:aws",
+      name: "uae",
+      wireInputs: { region: "me-central-1" },
+    });
+    const identity = resource({
+      provider: "urn:pulumi:dev::infra::pulumi:providers:aws::uae::abc-id",
+    });
+    expect(
+      providerOf(identity, new Map([[provider.urn, provider]]), { "aws:region": "eu-west-1" }),
+    ).toEqual({
+      type: "pulumi:providers:aws",
+      name: "uae",
+      urn: "urn:pulumi:dev::infra::pulumi:providers:aws::uae",
+      properties: { region: "me-central-1" },
+    });
+  });
+
+  it("names the default provider of the package, with the stack's config of that package", () => {
+    expect(
+      providerOf(
+        resource({}),
+        new Map(),
+        { "aws:region": "eu-west-1", "cloudflare:apiToken": "t" },
+        "infra",
+        "dev",
+      ),
+    ).toEqual({
+      type: "pulumi:providers:aws",
+      name: "default",
+      urn: "urn:pulumi:dev::infra::pulumi:providers:aws::default",
+      properties: { region: "eu-west-1" },
+    });
+  });
+
+  it("gives components and providers none", () => {
+    expect(providerOf(resource({ custom: false }), new Map(), {})).toBeUndefined();
+    expect(providerOf(resource({ type: "pulumi:providers:aws" }), new Map(), {})).toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Diagnostic, PolicyPackSession, startPolicyPack } from "../../tools/analyzer/policy-pack";
+import { Diagnostic, PolicyPackSession, startPolicyPack } from "../../cli/analyzer/policy-pack";
 import { Resource, UNKNOWN, awsProvider } from "../helpers/policy-support";
 import {
   DOCUMENTED_REGIONS,
