@@ -1,8 +1,8 @@
 /**
  * The pack as `pulumi policy publish` ships it: policies/ alone, copied outside the repository,
- * its dependencies installed from its own lockfile with `npm ci`, then started as the CLI starts
- * it (run-policy-pack from the pack's own node_modules, which type-checks the pack with its own
- * TypeScript). Nothing resolves from the repository's node_modules, and nothing is written inside
+ * its dependencies installed from its own lockfile with `npm ci` (whose `prepare` compiles the pack
+ * with its own TypeScript to bin/, its main), then started as the CLI starts it (run-policy-pack
+ * from the pack's own node_modules). Nothing resolves from the repository's node_modules, and nothing is written inside
  * the repository.
  */
 import { execFile } from "child_process";
@@ -62,9 +62,10 @@ let installMs = 0;
 beforeAll(async () => {
   tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), "mailguard-pack-"));
   packDir = path.join(tmp, "policies");
+  // The sources only: the copy must compile itself.
   await fs.promises.cp(repoPackDir, packDir, {
     recursive: true,
-    filter: (src) => path.basename(src) !== "node_modules",
+    filter: (src) => !["node_modules", "bin"].includes(path.basename(src)),
   });
   const started = Date.now();
   await run("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], {
@@ -84,7 +85,11 @@ afterAll(async () => {
 });
 
 describe("the pack published alone", () => {
-  it("installs from its own lockfile, with what run-policy-pack needs to type-check it", () => {
+  it("installs from its own lockfile and compiles itself to the main run-policy-pack loads", () => {
+    expect(JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8")).main).toBe(
+      "bin/index.js",
+    );
+    expect(fs.existsSync(path.join(packDir, "bin", "index.js"))).toBe(true);
     for (const dep of [
       "@pulumi/policy",
       "@pulumi/pulumi",
