@@ -87,6 +87,12 @@ function certificateProblem(
       fix: "Check the server's certificate dates and this machine's clock.",
     };
   }
+  if (!c.hostMatches) {
+    return {
+      observed: `The certificate is for ${c.altNames || c.subject}, not ${host} (${c.hostError ?? "name mismatch"}).`,
+      fix: `Connect with the name on the certificate, or give the server a certificate for ${host}.`,
+    };
+  }
   if (!c.trusted) {
     return {
       observed: `The certificate is not from a trusted CA (${c.trustError ?? "not trusted"}; issuer ${c.issuer || "?"}).`,
@@ -95,10 +101,7 @@ function certificateProblem(
         : "Give the private CA with --ca FILE, or use a certificate from a public CA.",
     };
   }
-  return {
-    observed: `The certificate is for ${c.altNames || c.subject}, not ${host} (${c.hostError ?? "name mismatch"}).`,
-    fix: `Connect with the name on the certificate, or give the server a certificate for ${host}.`,
-  };
+  return { observed: "The certificate is not valid.", fix: "Check the server's certificate." };
 }
 
 function authFailureFix(t: SmtpTarget, code: number): string {

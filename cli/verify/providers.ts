@@ -23,7 +23,7 @@
  * - Key sizes: RFC 8301 3.2, verifiers must not accept RSA keys below 1024 bits, whoever they are.
  */
 import type { DmarcPolicy } from "../../policies/core/dmarc";
-import { renderTable } from "./table";
+import { renderTable, wrap } from "./table";
 
 /** What a receiver would see of the domain's mail, as far as verify (or the plan) could tell. */
 export interface MailObservations {
@@ -57,6 +57,8 @@ export type RuleStatus = "pass" | "fail" | "not checkable here" | "checked elsew
 export interface Provider {
   id: ProviderId;
   name: string;
+  /** Its column title in the printed table. */
+  column: string;
   source: string;
 }
 
@@ -64,22 +66,26 @@ export const PROVIDERS: readonly Provider[] = [
   {
     id: "gmail",
     name: "Gmail",
+    column: "Gmail",
     source: "Google, Email sender guidelines (support.google.com/mail/answer/81126)",
   },
   {
     id: "yahoo",
     name: "Yahoo",
+    column: "Yahoo",
     source: "Yahoo Sender Hub, Sender Best Practices (senders.yahooinc.com/best-practices)",
   },
   {
     id: "microsoft",
     name: "Microsoft",
+    column: "Outlook",
     source:
       "Microsoft, Outlook's requirements for high-volume senders (2025); failing mail is rejected with 550 5.7.515",
   },
   {
     id: "apple",
     name: "Apple iCloud",
+    column: "iCloud",
     source: "Apple, Postmaster information for iCloud Mail (support.apple.com/102322)",
   },
 ];
@@ -280,16 +286,23 @@ const LEVEL_CELL: Record<RuleLevel, string> = {
 
 /** The table as text lines: rule, one column per provider (req / rec / -), status and basis. */
 export function renderProviderTable(table: ProviderTable, width = 120): string[] {
-  const usable = Math.max(width, 100) - 2 * 7 - 2;
-  const providerWidth = 9;
+  // Printed indented by two, with two spaces between the columns.
+  const providerWidth = 7;
   const statusWidth = 13;
-  const ruleWidth = 28;
-  const basisWidth = usable - ruleWidth - statusWidth - providerWidth * table.providers.length;
+  const ruleWidth = 24;
+  const gaps = 2 * (table.providers.length + 2);
+  const basisWidth =
+    Math.max(width, 100) -
+    2 -
+    gaps -
+    ruleWidth -
+    statusWidth -
+    providerWidth * table.providers.length;
   const columns = [
     { title: "Rule", width: ruleWidth },
-    ...table.providers.map((p) => ({ title: p.name.split(" ")[0], width: providerWidth })),
+    ...table.providers.map((p) => ({ title: p.column, width: providerWidth })),
     { title: "Status", width: statusWidth },
-    { title: "Seen", width: Math.max(basisWidth, 20) },
+    { title: "Seen", width: Math.max(basisWidth, 10) },
   ];
   const rows = table.rows.map((r) => [
     r.rule,
@@ -301,9 +314,11 @@ export function renderProviderTable(table: ProviderTable, width = 120): string[]
   lines.push("req: required of bulk senders; rec: recommended; -: not in the provider's rules.");
   for (const p of table.providers) {
     const failed = failedRequirements(table, p.id);
-    lines.push(
-      `${p.name}: ${failed.length === 0 ? "no required rule fails here" : `fails ${failed.map((f) => f.id).join(", ")}`} (${p.source}).`,
-    );
+    const verdict =
+      failed.length === 0
+        ? "no required rule fails here"
+        : `fails ${failed.map((f) => f.id).join(", ")}`;
+    lines.push(...wrap(`${p.name}: ${verdict} (${p.source}).`, Math.max(width, 100) - 2));
   }
   return lines;
 }

@@ -167,9 +167,15 @@ export function renderReport(report: VerifyReport, style: Style, width = 120): s
       (c) => c.fix !== "" && (c.status === "fail" || c.status === "warn"),
     );
     for (const c of fixes) {
-      const head = `  ${paintStatus(style, c.status, STATUS_WORD[c.status])} ${c.id}: `;
-      const body = wrap(`Fix: ${c.fix}`, Math.max(width, 100) - 8);
-      lines.push(head + body[0], ...body.slice(1).map((l) => `        ${l}`));
+      const [first, ...rest] = wrap(
+        `${STATUS_WORD[c.status]} ${c.id}: Fix: ${c.fix}`,
+        Math.max(width, 100) - 7,
+      );
+      const word = STATUS_WORD[c.status];
+      lines.push(
+        `  ${paintStatus(style, c.status, word)}${first.slice(word.length)}`,
+        ...rest.map((l) => `       ${l}`),
+      );
     }
     lines.push("");
   }

@@ -96,8 +96,10 @@ export function certificateInfo(socket: tls.TLSSocket, host: string): Certificat
       : ((socket.authorizationError as unknown as { code?: string }).code ??
         String(socket.authorizationError));
   return {
-    trusted: socket.authorized,
-    trustError,
+    // Node checks the host name only once the chain verified, and reports a mismatch as the
+    // authorization error: the chain is trusted then.
+    trusted: socket.authorized || trustError === "ERR_TLS_CERT_ALTNAME_INVALID",
+    trustError: trustError === "ERR_TLS_CERT_ALTNAME_INVALID" ? undefined : trustError,
     hostMatches: identity === undefined,
     hostError: identity?.message,
     subject: empty ? "" : nameOf(cert.subject),
