@@ -173,7 +173,7 @@ const RULES: readonly Rule[] = [
       if (o.dkimPass === true || o.spfAligned === true) {
         return {
           status: "pass",
-          basis: `p=${o.dmarc.policy ?? "?"}, aligned ${o.dkimPass === true ? "DKIM" : "SPF"} (Easy DKIM signs as the domain)`,
+          basis: `p=${o.dmarc.policy ?? "?"}, ${o.dkimPass === true ? "aligned DKIM (Easy DKIM signs as the domain)" : "aligned SPF (the custom MAIL FROM domain)"}`,
         };
       }
       if (o.dkimPass === false && o.spfAligned === false) {

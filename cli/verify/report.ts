@@ -130,7 +130,7 @@ function checkColumns(width: number): Column[] {
   const status = 4;
   const id = 30;
   const rest = usable - status - id;
-  const observed = Math.floor(rest * 0.55);
+  const observed = Math.floor(rest / 2);
   return [
     { title: "", width: status },
     { title: "Check", width: id },

@@ -542,14 +542,12 @@ describe("with SES's view (recorded SES responses, live DNS)", () => {
       },
       ConfigurationSetName: "mail-ses-example-com",
     });
-    ses
-      .on(GetAccountCommand)
-      .resolves({
-        ...meta,
-        ProductionAccessEnabled: true,
-        SendingEnabled: true,
-        EnforcementStatus: "HEALTHY",
-      });
+    ses.on(GetAccountCommand).resolves({
+      ...meta,
+      ProductionAccessEnabled: true,
+      SendingEnabled: true,
+      EnforcementStatus: "HEALTHY",
+    });
     ses.on(GetConfigurationSetCommand).resolves({
       ...meta,
       ConfigurationSetName: "mail-ses-example-com",
