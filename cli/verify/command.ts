@@ -4,8 +4,8 @@
  * `verifyCommand()` is mounted under the `mailguard` program; `runVerifyCli()` runs it alone.
  */
 import * as fs from "fs";
-import * as path from "path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { fromUser } from "../paths";
 import { UsageError } from "./expectations";
 import { COLOR, exitCodeOf, PLAIN, renderReport, reportJson } from "./report";
 import { runVerify, type VerifyOptions } from "./run";
@@ -29,11 +29,6 @@ function defaultIo(): VerifyIo {
       process.exitCode = code;
     },
   };
-}
-
-/** Relative paths are meant from where the user typed the command (npm keeps it as INIT_CWD). */
-function fromUser(env: Record<string, string | undefined>, p: string): string {
-  return path.resolve(env.INIT_CWD ?? process.cwd(), p);
 }
 
 function port(value: string): number {
@@ -90,7 +85,7 @@ export async function verifyOptionsFrom(
       text =
         parsed.stackOutputs === "-"
           ? await readAll(io.stdin)
-          : fs.readFileSync(fromUser(io.env, parsed.stackOutputs), "utf8");
+          : fs.readFileSync(fromUser(parsed.stackOutputs), "utf8");
     } catch (e) {
       throw new UsageError(`--stack-outputs ${from}: ${(e as Error).message}`);
     }
@@ -105,7 +100,7 @@ export async function verifyOptionsFrom(
   let ca: string | undefined;
   if (parsed.ca !== undefined) {
     try {
-      ca = fs.readFileSync(fromUser(io.env, parsed.ca), "utf8");
+      ca = fs.readFileSync(fromUser(parsed.ca), "utf8");
     } catch (e) {
       throw new UsageError(`--ca ${parsed.ca}: ${(e as Error).message}`);
     }
@@ -139,9 +134,16 @@ Exit status: 0 when every check passes (warnings and skips included), 1 when one
 2 on a usage error. docs/verify.md describes every check.
 `;
 
-/** The `verify` command; its action reports through `io` and passes the exit status to io.exit. */
-export function verifyCommand(given: Partial<VerifyIo> = {}): Command {
-  const io: VerifyIo = { ...defaultIo(), ...given };
+/**
+ * The `verify` command; its action reports through `io` (default: the process's streams and
+ * environment) and passes the exit status to `io.exit`, or to `done` when a function is given, as
+ * the `mailguard` program mounts its commands: `verifyCommand(done)`.
+ */
+export function verifyCommand(given: Partial<VerifyIo> | ((code: number) => void) = {}): Command {
+  const io: VerifyIo = {
+    ...defaultIo(),
+    ...(typeof given === "function" ? { exit: given } : given),
+  };
   const command = new Command("verify")
     .description(
       "Checks a deployed mail domain: DNS as receivers see it, SES, SMTP submission on 587/465, port 25 egress, and mailbox providers' rules.",

@@ -4,7 +4,12 @@
  */
 import { checkDomainName, isSameOrSubdomain } from "../../policies/core/domain";
 import { organizationalDomain } from "../../policies/core/dmarc";
-import { resolveSesRegion, SES_SMTP_PORTS, smtpHostOf } from "../../policies/core/ses-regions";
+import {
+  resolveSesRegion,
+  SES_REGIONS,
+  SES_SMTP_PORTS,
+  smtpHostOf,
+} from "../../policies/core/ses-regions";
 import { dnsChecks, type DnsSeen } from "./checks-dns";
 import { skippedSmtpChecks, type SmtpCredentialsUsed, smtpChecks } from "./checks-smtp";
 import { LiveDns, parseResolverAddress } from "./dns";
@@ -71,7 +76,11 @@ export const SES_SIMULATOR_SUCCESS = "success@simulator.amazonses.com";
 /** The EHLO name verify introduces itself with. */
 export const EHLO_NAME = "verify.mailguard.invalid";
 
-const SES_SMTP_HOST = /^email-smtp(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com$/;
+/** Whether a host is one of SES's SMTP endpoints (standard or FIPS) in the region table. */
+function isSesSmtpHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  return SES_REGIONS.some((r) => r.smtpHost === h || r.fipsSmtpHost === h);
+}
 
 function usableBundle(
   b: SmtpBundleFacts | undefined,
@@ -155,6 +164,25 @@ export function observationsOf(
   };
 }
 
+/**
+ * The recipient of the test message: the address given, or SES's mailbox simulator on an SES
+ * endpoint; undefined when no message is asked for. A UsageError when the host is not SES's and no
+ * address was given (the simulator only exists behind SES).
+ */
+export function testRecipient(
+  sendTest: boolean | string | undefined,
+  host: string,
+): string | undefined {
+  if (sendTest === undefined || sendTest === false) return undefined;
+  if (typeof sendTest === "string") return sendTest;
+  if (!isSesSmtpHost(host)) {
+    throw new UsageError(
+      `--send-test needs an ADDRESS when the SMTP host (${host}) is not an SES endpoint`,
+    );
+  }
+  return SES_SIMULATOR_SUCCESS;
+}
+
 function checkOptions(options: VerifyOptions): { domain: string; stack?: StackFacts } {
   const name = checkDomainName(options.domain);
   if (name.name === undefined) {
@@ -211,21 +239,10 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
   const notes: string[] = [];
   const aws = options.aws !== false;
 
-  const sendTo =
-    options.sendTest === undefined || options.sendTest === false
-      ? undefined
-      : typeof options.sendTest === "string"
-        ? options.sendTest
-        : undefined;
   const host = options.smtpHost ?? stack?.bundle?.host ?? smtpHostOf(facts).host;
   if (host === undefined)
     throw new UsageError(`SES has no SMTP endpoint in ${region}; give --smtp-host`);
-  const isSes = SES_SMTP_HOST.test(host);
-  if (options.sendTest === true && !isSes) {
-    throw new UsageError(
-      `--send-test needs an ADDRESS when the SMTP host (${host}) is not an SES endpoint`,
-    );
-  }
+  const sendTo = testRecipient(options.sendTest, host);
 
   const dns = new LiveDns({ server: options.resolver, timeoutMs: options.timeouts?.dnsMs });
   const ses = aws ? await readSesState(domain, region, stack?.configurationSet) : undefined;
@@ -281,13 +298,9 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyReport> {
         ehloName: EHLO_NAME,
         timeoutMs: options.timeouts?.smtpMs,
         sendTest:
-          options.sendTest === undefined || options.sendTest === false
+          sendTo === undefined
             ? undefined
-            : {
-                from: options.from ?? `mailguard-verify@${domain}`,
-                to: sendTo ?? SES_SIMULATOR_SUCCESS,
-                domain,
-              },
+            : { from: options.from ?? `mailguard-verify@${domain}`, to: sendTo, domain },
       })),
     );
   } else {

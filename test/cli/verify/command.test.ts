@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { Readable, Writable } from "stream";
 import { runVerifyCli, verifyCommand } from "../../../cli/verify/command";
+import { testRecipient } from "../../../cli/verify/run";
 
 class Sink extends Writable {
   text = "";
@@ -23,7 +24,7 @@ async function run(args: string[], stdin = "") {
     stdout,
     stderr,
     stdin: Readable.from([stdin]),
-    env: { INIT_CWD: __dirname },
+    env: {},
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
@@ -31,10 +32,17 @@ async function run(args: string[], stdin = "") {
 const BASE = ["--domain", "example.com", "--region", "eu-west-1"];
 let tmp: string;
 
+const initCwd = process.env.INIT_CWD;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mailguard-verify-cli-"));
+  // Relative paths are read from where the command was typed, which npm keeps as INIT_CWD.
+  process.env.INIT_CWD = __dirname;
 });
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  if (initCwd === undefined) delete process.env.INIT_CWD;
+  else process.env.INIT_CWD = initCwd;
+});
 
 describe("mailguard verify usage", () => {
   it("prints help with every option and the exit statuses, and exits 0", async () => {
@@ -143,6 +151,18 @@ describe("mailguard verify usage", () => {
 });
 
 describe("verifyCommand", () => {
+  it("hands the exit status to the function the mailguard program mounts it with", async () => {
+    let code: number | undefined;
+    const stderr = new Sink();
+    await verifyCommand({ stderr, exit: (c) => (code = c) }).parseAsync(
+      ["--domain", "example.com", "--region", "eu-west-9"],
+      { from: "user" },
+    );
+    expect(code).toBe(2);
+    const done: number[] = [];
+    expect(verifyCommand((c) => done.push(c)).name()).toBe("verify");
+  });
+
   it("is a commander command named verify, for the mailguard program to mount", () => {
     const command = verifyCommand();
     expect(command.name()).toBe("verify");
@@ -162,5 +182,24 @@ describe("verifyCommand", () => {
       "--probe-port-25",
       "--json",
     ]);
+  });
+});
+
+describe("testRecipient", () => {
+  it("sends to SES's mailbox simulator on an SES endpoint, FIPS included, unless an address is given", () => {
+    expect(testRecipient(true, "email-smtp.eu-west-1.amazonaws.com")).toBe(
+      "success@simulator.amazonses.com",
+    );
+    expect(testRecipient(true, "email-smtp-fips.us-east-1.amazonaws.com")).toBe(
+      "success@simulator.amazonses.com",
+    );
+    expect(testRecipient("ops@example.com", "127.0.0.1")).toBe("ops@example.com");
+    expect(testRecipient(undefined, "email-smtp.eu-west-1.amazonaws.com")).toBeUndefined();
+  });
+
+  it("needs an address for any other host", () => {
+    expect(() => testRecipient(true, "smtp.example.net")).toThrow(
+      "--send-test needs an ADDRESS when the SMTP host (smtp.example.net) is not an SES endpoint",
+    );
   });
 });
