@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  // test/package needs the npm registry and minutes: `npm run test:package`.
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/package/"],
+  // test/package needs the npm registry and minutes: `npm run test:package`. Tests that start real
+  // DNS and SMTP servers run with `npm run test:servers` (jest.servers.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/package/", "\\.servers\\.test\\.ts$"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
   },
