@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { packageVersion } from "./paths";
 import { planCommand } from "./plan/command";
+import { verifyCommand } from "./verify/command";
 
 /** Exit status of a usage error. */
 export const USAGE_EXIT = 2;
@@ -19,7 +20,7 @@ export function mailguardProgram(done: (code: number) => void): Command {
     .version(packageVersion())
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const command of [planCommand(done)]) {
+  for (const command of [planCommand(done), verifyCommand(done)]) {
     program.addCommand(command.exitOverride().showHelpAfterError("(run with --help for usage)"));
   }
   return program;

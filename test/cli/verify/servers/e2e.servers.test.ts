@@ -1,6 +1,6 @@
 /**
  * The whole command, as a user runs it (`node -r ts-node/register/transpile-only
- * cli/verify/main.ts`, what `npm run verify` does), against knotd and Postfix: the correct zone
+ * cli/main.ts verify`, what `npm run verify` does), against knotd and Postfix: the correct zone
  * passes, each broken variant fails with exit status 1 naming the record, and `--json` is parsed
  * check by check. Every run is bounded by a timeout.
  */
@@ -38,7 +38,7 @@ function verify(args: string[], stdin = ""): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "cli/verify/main.ts", ...args],
+      ["-r", "ts-node/register/transpile-only", "cli/main.ts", "verify", ...args],
       {
         cwd: REPO,
         timeout: RUN_TIMEOUT_MS,
