@@ -15,6 +15,7 @@ import { smtpSettings, sesDomains, type SesDomain } from "./mail";
 import { analyzePlan, effectiveConfig, startPolicyPack, type PolicyPackSession } from "./pack";
 import { readPolicyConfig, type PolicyConfig } from "./policy";
 import { ROOT_STACK_TYPE, runProgram } from "./program";
+import { providerTablesOf } from "./providers";
 import { plannedRecords, plannedZones, zoneNamesOf, type PlannedRecord } from "./records";
 import type { PlanReport } from "./render";
 import { deliverabilityVerdict } from "./verdict";
@@ -228,6 +229,7 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
         }),
       );
     }
+    const providers = providerTablesOf(run.resources, domains, verdicts);
     timings.verdict = Date.now() - t2;
     timings.total = Date.now() - t0;
     const notes = [
@@ -250,6 +252,7 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
       smtp: smtpSettings(run, region),
       findings,
       verdicts,
+      providers,
       policyPack: { name: info.name, version: info.version, policies: info.policies.length },
       notes,
       timings,

@@ -11,6 +11,7 @@ import type { PlannedRecord, PlannedZone } from "./records";
 import type { SmtpSettings } from "./mail";
 import { advisoryOf, mandatoryOf, type PolicyFinding } from "./policy";
 import type { DeliverabilityVerdict } from "./verdict";
+import { renderProviderTable, type ProviderTable } from "../verify/providers";
 
 export interface PlanReport {
   project: string;
@@ -26,6 +27,8 @@ export interface PlanReport {
   smtp: SmtpSettings[];
   findings: PolicyFinding[];
   verdicts: DeliverabilityVerdict[];
+  /** Each SES domain's mailbox-provider table (Gmail, Yahoo, Microsoft, Apple bulk-sender rules). */
+  providers: { domain: string; table: ProviderTable }[];
   policyPack?: { name: string; version: string; policies: number };
   notes: string[];
   /** Milliseconds per phase: program, packStart (spawn to port), analyze, verdict, total. */
@@ -271,6 +274,10 @@ export function renderReport(r: PlanReport, style: Style, width = 100): string {
   heading("Deliverability");
   if (r.verdicts.length === 0) out.push("  no SES domain identity in this plan");
   for (const v of r.verdicts) out.push(...renderVerdict(v, style));
+  for (const p of r.providers) {
+    heading(`Mailbox providers' bulk-sender rules for ${p.domain} (from the planned records)`);
+    out.push(...renderProviderTable(p.table, width).map((l) => `  ${l}`));
+  }
   if (r.notes.length > 0) {
     heading("Notes");
     for (const n of r.notes) out.push(`  ${n}`);
@@ -323,6 +330,7 @@ export function reportJson(r: PlanReport): Record<string, unknown> {
       advisory: advisoryOf(r.findings),
     },
     deliverability: r.verdicts,
+    providers: r.providers,
     notes: r.notes,
     timings: r.timings,
   };

@@ -156,6 +156,12 @@ describe("npm start (offline plan)", () => {
       );
       expect(out).toMatch(/✓ DMARC {2}pass by spf and dkim, p=quarantine; disposition: deliver/);
       expect(out).toMatch(
+        new RegExp(
+          `Mailbox providers' bulk-sender rules for ${domain.replace(/\./g, "\\.")} \\(from the planned records\\)`,
+        ),
+      );
+      expect(out).toContain("Microsoft: no required rule fails here");
+      expect(out).toMatch(
         /amazonses\.com SPF, an older published value \(undated capture, not current/,
       );
 

@@ -12,6 +12,9 @@ import { effectiveConfig, providerOf } from "../../cli/plan/pack";
 import type { AnalyzerInfo } from "../../cli/analyzer/policy-pack";
 import { Progress } from "../../cli/plan/main";
 import * as crypto from "crypto";
+import { observationsOf, tlsRequiredOf } from "../../cli/plan/providers";
+import { mailboxProviderTable } from "../../cli/verify/providers";
+import type { DeliverabilityVerdict } from "../../cli/plan/verdict";
 
 const FIXTURES = path.join(__dirname, "fixtures", "config");
 
@@ -613,5 +616,40 @@ describe("plannedRecords", () => {
         ttl: 300,
       }),
     ]);
+  });
+});
+
+describe("the plan's mailbox-provider table", () => {
+  const verdict = (over: Record<string, unknown>) =>
+    ({
+      domain: "example.com",
+      spf: { result: "pass", aligned: false },
+      dkim: { result: "fail", keyBits: 2048 },
+      dmarc: { result: "fail", record: "v=DMARC1; p=none" },
+      ...over,
+    }) as unknown as DeliverabilityVerdict;
+
+  it("judges each rule from what the verdict saw of the planned records", () => {
+    const table = mailboxProviderTable(observationsOf(verdict({}), false));
+    const status = Object.fromEntries(table.rows.map((r) => [r.id, r.status]));
+    expect(status).toMatchObject({
+      spf: "pass",
+      dkim: "fail",
+      "dkim-key-1024": "pass",
+      "dmarc-rua": "fail",
+      tls: "fail",
+      "spf-aligned": "fail",
+    });
+  });
+
+  it("reads the TLS policy of the identity's configuration set in the plan", () => {
+    const set = (tlsPolicy: string) =>
+      ({
+        type: "aws:sesv2/configurationSet:ConfigurationSet",
+        inputs: { configurationSetName: "s", deliveryOptions: { tlsPolicy } },
+      }) as unknown as PlannedResource;
+    expect(tlsRequiredOf([set("REQUIRE")], "s")).toBe(true);
+    expect(tlsRequiredOf([set("OPTIONAL")], "s")).toBe(false);
+    expect(tlsRequiredOf([set("REQUIRE")], "other")).toBeUndefined();
   });
 });

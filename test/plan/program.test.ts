@@ -107,6 +107,7 @@ describe("runProgram", () => {
       smtp: smtpSettings(run, "eu-west-1"),
       findings: [],
       verdicts: [],
+      providers: [],
       notes: [],
       timings: {},
     };
