@@ -1,7 +1,6 @@
-import { getDomain, parse } from "tldts";
 import { EmailAddress, parseEmailAddress } from "./address";
 import { parseTagList, tagListFindings } from "./dkim";
-import { checkDomainName } from "./domain";
+import { checkDomainName, publicSuffixOf } from "./domain";
 import { errorsOf, Finding, finding } from "./finding";
 
 /**
@@ -705,11 +704,12 @@ function normalizeName(name: string): string {
  * The organizational domain (RFC 7489 3.2): one label below the longest matching public suffix.
  * Uses the whole public suffix list, private section included, as OpenDMARC and mailauth do:
  * `a.github.io` and `b.github.io` belong to different organizations. A name that is itself a
- * public suffix, or not a domain, is returned normalized (lower case, no trailing dot).
+ * public suffix, or not a domain, is returned normalized (lower case, no trailing dot). The list
+ * is read through domain.ts `publicSuffixOf`, as the components' public-suffix check reads it.
  */
 export function organizationalDomain(domain: string): string {
   const name = normalizeName(domain);
-  return getDomain(name, PUBLIC_SUFFIX_OPTIONS) ?? name;
+  return publicSuffixOf(name).registrable ?? name;
 }
 
 /**
@@ -718,12 +718,9 @@ export function organizationalDomain(domain: string): string {
  * as `organizationalDomain`.
  */
 export function hasRegistrableDomain(domain: string): boolean {
-  const parsed = parse(normalizeName(domain), PUBLIC_SUFFIX_OPTIONS);
-  return parsed.domain !== null && (parsed.isIcann === true || parsed.isPrivate === true);
+  const view = publicSuffixOf(normalizeName(domain));
+  return view.registrable !== undefined && view.section !== "none";
 }
-
-/** The full public suffix list, private section included, as mailauth and receivers use it. */
-const PUBLIC_SUFFIX_OPTIONS = { allowPrivateDomains: true };
 
 export interface ReportAuthorization {
   uri: string;
