@@ -3,7 +3,7 @@
  * they raise, and small checks that are not mail-record grammar (that lives in the core).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkDomainName } from "../policies/core/domain";
+import { checkDomainName, publicSuffixFindings } from "../policies/core/domain";
 import { describe, errorsOf, Finding } from "../policies/core/finding";
 import {
   REGION_PATTERN,
@@ -102,6 +102,251 @@ export function validateFor<T>(
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Argument checks. Each takes the argument's path (`alarms.bounceRate`, `records[0].name`) and
+// the value as given, and throws an ArgumentError naming both; `null` is never read as "left
+// out" (it is refused, with "leave it out" as the fix), and Outputs are accepted only where the
+// argument is an `Input<>`.
+// ---------------------------------------------------------------------------------------------
+
+/** Whether a value is an Output or a promise: an `Input<>` whose value is not known yet. */
+export function isPendingInput(value: unknown): boolean {
+  return (
+    pulumi.Output.isInstance(value) ||
+    (typeof value === "object" &&
+      value !== null &&
+      typeof (value as { then?: unknown }).then === "function")
+  );
+}
+
+/** Whether a value is a plain object (`{ ... }`): not null, an array, an Output or a promise. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return Object.prototype.toString.call(value) === "[object Object]" && !isPendingInput(value);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * ` (did you mean x?)` for the nearest of `known` within two edits (any case; fewer for short
+ * keys, where one edit turns any name into another), else "".
+ */
+function didYouMean(key: string, known: readonly string[]): string {
+  const near = known
+    .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
+    .filter(({ d }) => d <= Math.min(2, Math.floor(key.length / 3)))
+    .sort((x, y) => x.d - y.d)[0];
+  return near === undefined ? "" : ` (did you mean ${near.k}?)`;
+}
+
+/**
+ * A plain object with only the `fields` given (a field set to undefined counts as left out), or
+ * an ArgumentError: `what` says what the object is, for the message.
+ */
+export function objectArg(
+  argument: string,
+  value: unknown,
+  fields: readonly string[],
+  what: string,
+  fix: string,
+): Record<string, unknown> {
+  if (!isPlainObject(value)) {
+    throw new ArgumentError(argument, value, `it must be ${what}. Fix: ${fix}`);
+  }
+  for (const [key, field] of Object.entries(value)) {
+    if (field !== undefined && !fields.includes(key)) {
+      throw new ArgumentError(
+        argument,
+        value,
+        `${JSON.stringify(key)} is not one of its fields (${fields.join(", ")}). Fix: Remove it or correct its spelling${didYouMean(key, fields)}.`,
+      );
+    }
+  }
+  return value;
+}
+
+/**
+ * The arguments object of a component: a plain object whose keys are all arguments of the
+ * component (a misspelt optional argument would otherwise be silently ignored).
+ */
+export function argsArg(
+  className: string,
+  value: unknown,
+  fields: readonly string[],
+): Record<string, unknown> {
+  if (!isPlainObject(value)) {
+    throw new ArgumentError(
+      "args",
+      value,
+      `it must be an object of ${className} arguments. Fix: Pass an object such as { domain: "example.com" }.`,
+    );
+  }
+  for (const [key, field] of Object.entries(value)) {
+    if (field !== undefined && !fields.includes(key)) {
+      throw new ArgumentError(
+        key,
+        field,
+        `it is not an argument of ${className}. Fix: Remove it or correct its spelling${didYouMean(key, fields)}; the arguments are ${fields.join(", ")}.`,
+      );
+    }
+  }
+  return value;
+}
+
+/** A string that is not empty, or an ArgumentError whose fix is `fix`. */
+export function stringArg(argument: string, value: unknown, fix: string): string {
+  if (typeof value !== "string" || value === "") {
+    throw new ArgumentError(argument, value, `it must be a non-empty string. Fix: ${fix}`);
+  }
+  return value;
+}
+
+/** Undefined (left out), or a string that is not empty. */
+export function optionalString(argument: string, value: unknown, fix: string): string | undefined {
+  return value === undefined ? undefined : stringArg(argument, value, fix);
+}
+
+/**
+ * An `Input<string>`: an Output or promise (checked by the provider when it resolves), or a
+ * plain string that is not empty and, when `pattern` is given, matches it (`shape` says what it
+ * must look like, e.g. "an SNS topic ARN").
+ */
+export function inputStringArg(
+  argument: string,
+  value: unknown,
+  check: { pattern?: RegExp; shape: string; fix: string },
+): pulumi.Input<string> {
+  if (isPendingInput(value)) return value as pulumi.Input<string>;
+  if (typeof value !== "string" || value === "") {
+    throw new ArgumentError(
+      argument,
+      value,
+      `it must be ${check.shape}, as a string or an Output. Fix: ${check.fix}`,
+    );
+  }
+  if (check.pattern !== undefined && !check.pattern.test(value)) {
+    throw new ArgumentError(argument, value, `it is not ${check.shape}. Fix: ${check.fix}`);
+  }
+  return value;
+}
+
+/**
+ * A plain array (never an Output: the number of entries decides how many resources exist), or
+ * undefined when left out.
+ */
+export function arrayArg(argument: string, value: unknown, fix: string): unknown[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    throw new ArgumentError(argument, value, `it must be a list (a plain array). Fix: ${fix}`);
+  }
+  return value as unknown[];
+}
+
+/** A whole number in `min..max`, `fallback` when left out. */
+export function integerArg(
+  argument: string,
+  value: unknown,
+  range: { min: number; max: number; fallback: number },
+  fix: string,
+): number {
+  if (value === undefined) return range.fallback;
+  if (
+    typeof value !== "number" ||
+    !Number.isInteger(value) ||
+    value < range.min ||
+    value > range.max
+  ) {
+    throw new ArgumentError(
+      argument,
+      value,
+      `it must be a whole number from ${range.min} to ${range.max}. Fix: ${fix}`,
+    );
+  }
+  return value;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function listOf(items: readonly string[]): string {
+  return items.length <= 1
+    ? items.join("")
+    : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
+/** One of `allowed` (compared exactly), `fallback` when left out. */
+export function oneOfArg<T extends string>(
+  argument: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw new ArgumentError(
+      argument,
+      value,
+      `it must be ${listOf(allowed.map((a) => JSON.stringify(a)))}. Fix: Leave it out for ${fallback}.`,
+    );
+  }
+  return value as T;
+}
+
+/** AWS's limits on tags (IAM, SES, SNS, KMS, CloudWatch, Secrets Manager and EC2 alike). */
+const TAG_KEY_MAX = 128;
+const TAG_VALUE_MAX = 256;
+
+/**
+ * Tags for AWS resources: a plain object of string values, keys of 1 to 128 characters that do
+ * not start with `aws:` (reserved), values of at most 256. Undefined when left out.
+ */
+export function tagsArg(argument: string, value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) {
+    throw new ArgumentError(
+      argument,
+      value,
+      'it must be an object of tag names and string values. Fix: Pass tags such as { team: "mail" }, or leave it out for none.',
+    );
+  }
+  for (const [key, tag] of Object.entries(value)) {
+    const badKey =
+      key.length === 0
+        ? "is empty"
+        : key.length > TAG_KEY_MAX
+          ? `is longer than ${TAG_KEY_MAX} characters`
+          : /^aws:/i.test(key)
+            ? 'starts with "aws:", which AWS reserves for its own tags'
+            : undefined;
+    if (badKey !== undefined) {
+      throw new ArgumentError(
+        argument,
+        value,
+        `the tag name ${JSON.stringify(key)} ${badKey}. Fix: Rename the tag.`,
+      );
+    }
+    if (typeof tag !== "string" || tag.length > TAG_VALUE_MAX) {
+      throw new ArgumentError(
+        `${argument}.${key}`,
+        tag,
+        `a tag value must be a string of at most ${TAG_VALUE_MAX} characters. Fix: Give the tag a string value.`,
+      );
+    }
+  }
+  return value as Record<string, string>;
+}
+
 /**
  * A plain boolean, `false` when left out. Values that decide whether a resource exists are never
  * Outputs: an Output is always truthy.
@@ -119,7 +364,14 @@ export function booleanArg(argument: string, value: unknown): boolean {
 }
 
 /** A domain name normalized by the core, or an ArgumentError naming the argument. */
-export function domainArg(argument: string, value: string): string {
+export function domainArg(argument: string, value: unknown): string {
+  if (typeof value !== "string") {
+    throw new ArgumentError(
+      argument,
+      value,
+      "it must be a domain name, as a string. Fix: Give a name such as example.com.",
+    );
+  }
   const check = checkDomainName(value);
   failOnErrors(argument, value, check.findings);
   if (check.name === undefined) {
@@ -132,8 +384,18 @@ export function domainArg(argument: string, value: string): string {
   return check.name;
 }
 
+/**
+ * A domain to send mail from: a domain name (domainArg) that is not a public suffix such as
+ * `co.uk` or `github.io` (policies/core/domain.ts publicSuffixFindings).
+ */
+export function sendingDomainArg(argument: string, value: unknown): string {
+  const name = domainArg(argument, value);
+  failOnErrors(argument, value, publicSuffixFindings(name));
+  return name;
+}
+
 /** An AWS region code such as `eu-west-1` (any AWS region, SES or not), or an ArgumentError. */
-export function regionArg(argument: string, value: string | undefined): string | undefined {
+export function regionArg(argument: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "string" || !REGION_PATTERN.test(value)) {
     throw new ArgumentError(
@@ -164,6 +426,63 @@ export function sesRegionArg(
     );
   }
   return resolved.facts!;
+}
+
+/**
+ * A copy of an ArgumentError with its argument renamed by `names` (on the first path segment),
+ * for a component that validates its children's arguments under its own argument names.
+ */
+export function renamedArgument(e: ArgumentError, names: Record<string, string>): ArgumentError {
+  const head = /^[^.[]+/.exec(e.argument)?.[0] ?? e.argument;
+  const renamed = names[head];
+  return renamed === undefined
+    ? e
+    : new ArgumentError(renamed + e.argument.slice(head.length), e.value, e.detail);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Placeholders. A real provider always returns DKIM tokens, generated keys, the region, account
+// and partition; minimal test mocks (`newResource` returning its inputs, `call` returning its
+// inputs) return none of them. Rather than throw, the components put a visible placeholder such as
+// `<dkim-token-0>` where the value belongs: the program builds, and the policy pack and the live
+// check, which see real values, judge what is published.
+// ---------------------------------------------------------------------------------------------
+
+/** The placeholder for a value a provider did not return: `<what>`. */
+export function placeholder(what: string): string {
+  return `<${what}>`;
+}
+
+/** Whether a string is a placeholder made by {@link placeholder}. */
+export function isPlaceholder(value: string): boolean {
+  return /^<[a-z0-9-]+>$/.test(value);
+}
+
+/** The value, or the placeholder `<what>` when it is not a non-empty string. */
+export function orPlaceholder(value: unknown, what: string): string {
+  return typeof value === "string" && value !== "" ? value : placeholder(what);
+}
+
+/** The SES region placeholder, used when the provider reports no region. */
+export const REGION_PLACEHOLDER = placeholder("aws-region");
+
+/**
+ * The facts of a region the provider did not report (only mocks do that): every host built
+ * around the region placeholder, the DKIM domain the one given or a placeholder. Nothing is
+ * looked up in the region table, so no SES fact is invented.
+ */
+export function unreportedRegionFacts(options: SesRegionOptions): ResolvedSesRegion {
+  const region = REGION_PLACEHOLDER;
+  return {
+    region,
+    name: region,
+    partition: "aws",
+    smtpHost: `email-smtp.${region}.amazonaws.com`,
+    fipsSmtpHost: `email-smtp-fips.${region}.amazonaws.com`,
+    dkimDomain: options.dkimDomain ?? placeholder("ses-dkim-domain"),
+    feedbackHost: `feedback-smtp.${region}.amazonses.com`,
+    listed: false,
+  };
 }
 
 /**

@@ -5,14 +5,32 @@ import {
   CloudflareMailRecordsArgs,
   validateCloudflareMailRecordsArgs,
 } from "./cloudflareMailRecords";
-import { PublishedDnsRecord, TOKEN_PREFIX, validateFor } from "./common";
-import { SesSender, SesSenderArgs, validateSesSenderArgs } from "./sesSender";
+import {
+  ArgumentError,
+  argsArg,
+  PublishedDnsRecord,
+  renamedArgument,
+  TOKEN_PREFIX,
+  validateFor,
+} from "./common";
+import { SES_SENDER_ARGUMENTS, SesSender, SesSenderArgs, validateSesSenderArgs } from "./sesSender";
 import {
   SmtpBundle,
   SmtpCredentials,
   SmtpCredentialsArgs,
-  validateSmtpCredentialsArgs,
+  validateSmtpCredentialsOptions,
 } from "./smtpCredentials";
+
+/** The CloudflareMailRecords arguments MailDomain passes through under their own names. */
+const DNS_OPTIONS = ["dmarc", "dmarcPolicyEnforced", "apexSpf", "ttl"] as const;
+/** The SmtpCredentials arguments MailDomain passes through under their own names. */
+const SMTP_OPTIONS = [
+  "allowedFromAddresses",
+  "credentialsVersion",
+  "retainPreviousCredentials",
+  "secretKmsKeyId",
+  "fips",
+] as const;
 
 /**
  * The arguments of the three components MailDomain composes, documented there: every SesSender
@@ -21,21 +39,85 @@ import {
 export interface MailDomainArgs
   extends
     SesSenderArgs,
-    Pick<CloudflareMailRecordsArgs, "dmarc" | "apexSpf" | "ttl">,
-    Pick<
-      SmtpCredentialsArgs,
-      | "allowedFromAddresses"
-      | "credentialsVersion"
-      | "retainPreviousCredentials"
-      | "secretKmsKeyId"
-      | "fips"
-    > {
-  /** The domain to send from: the Cloudflare zone's apex or a subdomain of it. */
+    Pick<CloudflareMailRecordsArgs, (typeof DNS_OPTIONS)[number]>,
+    Pick<SmtpCredentialsArgs, (typeof SMTP_OPTIONS)[number]> {
+  /** The domain to send from: the Cloudflare zone's apex or a subdomain of it; not a public suffix. */
   domain: string;
-  /** The Cloudflare zone id the records go into. */
+  /** The Cloudflare zone id the records go into (a string or an Output). */
   cloudflareZoneId: pulumi.Input<string>;
   /** The Cloudflare zone's name, to check the domain lies in it. Default: not checked. */
   cloudflareZoneName?: string;
+}
+
+/** Every argument MailDomain takes; any other key is refused. */
+export const MAIL_DOMAIN_ARGUMENTS: readonly (keyof MailDomainArgs)[] = [
+  ...SES_SENDER_ARGUMENTS,
+  ...DNS_OPTIONS,
+  ...SMTP_OPTIONS,
+  "cloudflareZoneId",
+  "cloudflareZoneName",
+];
+
+/** What each child receives of MailDomain's arguments (before SesSender exists). */
+function childArgs(args: MailDomainArgs) {
+  const ses: SesSenderArgs = {
+    domain: args.domain,
+    region: args.region,
+    newRegion: args.newRegion,
+    dkimDomain: args.dkimDomain,
+    mailFromDomain: args.mailFromDomain,
+    behaviorOnMxFailure: args.behaviorOnMxFailure,
+    byodkim: args.byodkim,
+    configurationSetName: args.configurationSetName,
+    eventTopicArn: args.eventTopicArn,
+    alarms: args.alarms,
+    tags: args.tags,
+  };
+  const smtp = {
+    domain: args.domain,
+    region: args.region,
+    newRegion: args.newRegion,
+    tags: args.tags,
+    allowedFromAddresses: args.allowedFromAddresses,
+    credentialsVersion: args.credentialsVersion,
+    retainPreviousCredentials: args.retainPreviousCredentials,
+    secretKmsKeyId: args.secretKmsKeyId,
+    fips: args.fips,
+  };
+  const dns: CloudflareMailRecordsArgs = {
+    zoneId: args.cloudflareZoneId,
+    zoneName: args.cloudflareZoneName,
+    domain: args.domain,
+    dmarc: args.dmarc,
+    dmarcPolicyEnforced: args.dmarcPolicyEnforced,
+    apexSpf: args.apexSpf,
+    ttl: args.ttl,
+  };
+  return { ses, smtp, dns };
+}
+
+/** CloudflareMailRecords' names for the two arguments MailDomain names after Cloudflare. */
+const DNS_NAMES: Record<string, string> = {
+  zoneId: "cloudflareZoneId",
+  zoneName: "cloudflareZoneName",
+};
+
+/**
+ * Checks every MailDomain argument with the validators of the children it goes to, so a bad
+ * value is refused before the first child is registered; throws ArgumentError named after
+ * MailDomain's argument.
+ */
+export function validateMailDomainArgs(args: MailDomainArgs): MailDomainArgs {
+  argsArg("MailDomain", args, MAIL_DOMAIN_ARGUMENTS);
+  const { ses, smtp, dns } = childArgs(args);
+  validateSesSenderArgs(ses);
+  validateSmtpCredentialsOptions(smtp);
+  try {
+    validateCloudflareMailRecordsArgs(dns);
+  } catch (e) {
+    throw e instanceof ArgumentError ? renamedArgument(e, DNS_NAMES) : e;
+  }
+  return args;
 }
 
 /**
@@ -74,74 +156,27 @@ export class MailDomain extends pulumi.ComponentResource {
 
   constructor(name: string, args: MailDomainArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${TOKEN_PREFIX}MailDomain`, name, {}, opts);
-    const sesArgs = {
-      domain: args.domain,
-      region: args.region,
-      newRegion: args.newRegion,
-      dkimDomain: args.dkimDomain,
-      mailFromDomain: args.mailFromDomain,
-      behaviorOnMxFailure: args.behaviorOnMxFailure,
-      byodkim: args.byodkim,
-      configurationSetName: args.configurationSetName,
-      eventTopicArn: args.eventTopicArn,
-      alarms: args.alarms,
-      tags: args.tags,
-    };
     // Every child's arguments, checked before the first child is registered.
-    validateFor("MailDomain", name, this, () => {
-      validateSesSenderArgs(sesArgs);
-      validateSmtpCredentialsArgs({
-        domain: args.domain,
-        identityArn: "",
-        configurationSetArn: "",
-        region: args.region,
-        fips: args.fips,
-        newRegion: args.newRegion,
-        allowedFromAddresses: args.allowedFromAddresses,
-        credentialsVersion: args.credentialsVersion,
-        retainPreviousCredentials: args.retainPreviousCredentials,
-      });
-      validateCloudflareMailRecordsArgs({
-        zoneId: args.cloudflareZoneId,
-        zoneName: args.cloudflareZoneName,
-        domain: args.domain,
-        dmarc: args.dmarc,
-        apexSpf: args.apexSpf,
-        ttl: args.ttl,
-      });
-    });
+    validateFor("MailDomain", name, this, () => validateMailDomainArgs(args));
+    const child = childArgs(args);
 
     const parent = { parent: this };
-    this.ses = new SesSender(`${name}-ses`, sesArgs, parent);
+    this.ses = new SesSender(`${name}-ses`, child.ses, parent);
     this.credentials = new SmtpCredentials(
       `${name}-smtp`,
       {
+        ...child.smtp,
         domain: this.ses.domain,
         identityArn: this.ses.identityArn,
         configurationSetArn: this.ses.configurationSetArn,
         // The region SesSender resolved, so the bundle's host and password always match SES.
         region: this.ses.region,
-        fips: args.fips,
-        newRegion: args.newRegion,
-        allowedFromAddresses: args.allowedFromAddresses,
-        credentialsVersion: args.credentialsVersion,
-        retainPreviousCredentials: args.retainPreviousCredentials,
-        secretKmsKeyId: args.secretKmsKeyId,
-        tags: args.tags,
       },
       parent,
     );
     this.dns = new CloudflareMailRecords(
       `${name}-dns`,
-      {
-        zoneId: args.cloudflareZoneId,
-        zoneName: args.cloudflareZoneName,
-        domain: this.ses.domain,
-        records: this.ses.dnsRecords,
-        dmarc: args.dmarc,
-        apexSpf: args.apexSpf,
-        ttl: args.ttl,
-      },
+      { ...child.dns, domain: this.ses.domain, records: this.ses.dnsRecords },
       parent,
     );
 

@@ -2,7 +2,19 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkCidr, egressRulesOf, judgeEgress } from "../policies/core/egress";
 import { describe } from "../policies/core/finding";
-import { ArgumentError, failOnErrors, regionArg, TOKEN_PREFIX, validateFor } from "./common";
+import {
+  ArgumentError,
+  argsArg,
+  arrayArg,
+  failOnErrors,
+  inputStringArg,
+  integerArg,
+  objectArg,
+  regionArg,
+  tagsArg,
+  TOKEN_PREFIX,
+  validateFor,
+} from "./common";
 
 /** Type token of the egress rules this component creates, as the core's egressRulesOf reads them. */
 export const EGRESS_RULE_TYPE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
@@ -70,12 +82,33 @@ export interface EgressRuleSpec {
 }
 
 export interface NormalizedNoSmtpEgressArgs {
+  vpcId: pulumi.Input<string>;
   rules: EgressRuleSpec[];
   networkAclIds: string[];
   naclRuleNumber: number;
   region?: string;
   description: string;
+  tags?: Record<string, string>;
 }
+
+/** Every argument NoSmtpEgressSecurityGroup takes; any other key is refused. */
+export const NO_SMTP_EGRESS_ARGUMENTS: readonly (keyof NoSmtpEgressSecurityGroupArgs)[] = [
+  "vpcId",
+  "description",
+  "egress",
+  "networkAclIds",
+  "naclRuleNumber",
+  "region",
+  "tags",
+];
+
+const ALLOWANCE_FIELDS: readonly (keyof EgressAllowance)[] = [
+  "protocol",
+  "fromPort",
+  "toPort",
+  "cidrs",
+  "description",
+];
 
 const PROTOCOLS: Record<string, string> = {
   tcp: "tcp",
@@ -88,6 +121,25 @@ const PROTOCOLS: Record<string, string> = {
   "58": "icmpv6",
 };
 
+/**
+ * What EC2 accepts in a security group's or rule's description (EC2 API, CreateSecurityGroup
+ * `GroupDescription` in a VPC): up to 255 characters of a-z, A-Z, 0-9, spaces and
+ * `._-:/()#,@[]+=&;{}!$*`.
+ */
+const EC2_DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
+
+function descriptionArg(argument: string, value: unknown, fix: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !EC2_DESCRIPTION.test(value)) {
+    throw new ArgumentError(
+      argument,
+      value,
+      `it must be 1 to 255 characters of letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (what EC2 accepts). Fix: ${fix}`,
+    );
+  }
+  return value;
+}
+
 function port(argument: string, value: unknown, min: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > 65535) {
     throw new ArgumentError(
@@ -97,6 +149,38 @@ function port(argument: string, value: unknown, min: number): number {
     );
   }
   return value;
+}
+
+/** An ICMP type or code: -1 (all) or 0..255. */
+function icmpField(argument: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < -1 || value > 255) {
+    throw new ArgumentError(
+      argument,
+      value,
+      "for ICMP it must be a type (fromPort) or code (toPort) from 0 to 255, or -1 for all. Fix: Leave it out for all ICMP.",
+    );
+  }
+  return value;
+}
+
+/** The protocol of an allowance as the rule names it: tcp, udp, icmp, icmpv6, -1 or a number. */
+function protocolArg(argument: string, value: unknown): string {
+  const raw =
+    typeof value === "string" || (typeof value === "number" && Number.isInteger(value))
+      ? String(value).toLowerCase()
+      : "";
+  const numeric = /^\d{1,3}$/.test(raw) && Number(raw) <= 255 ? String(Number(raw)) : undefined;
+  const protocol =
+    PROTOCOLS[numeric ?? raw] ?? numeric ?? (raw === "all" || raw === "-1" ? "-1" : "");
+  if (protocol === "") {
+    throw new ArgumentError(
+      argument,
+      value,
+      'it is not a protocol. Fix: Use "tcp", "udp", "icmp", "icmpv6" or a protocol number.',
+    );
+  }
+  return protocol;
 }
 
 /**
@@ -136,44 +220,48 @@ function withPrefix(cidr: string): string {
 export function validateNoSmtpEgressArgs(
   args: NoSmtpEgressSecurityGroupArgs,
 ): NormalizedNoSmtpEgressArgs {
-  if (typeof args.vpcId === "string" && !/^vpc-[0-9a-f]+$/.test(args.vpcId)) {
-    throw new ArgumentError(
-      "vpcId",
-      args.vpcId,
-      "it is not a VPC id. Fix: Give an id such as vpc-0123456789abcdef0.",
-    );
-  }
-  const region = regionArg("region", args.region);
-  const given = args.egress ?? ALL_BUT_SMTP;
-  if (!Array.isArray(given) || given.length === 0) {
+  const given = argsArg("NoSmtpEgressSecurityGroup", args, NO_SMTP_EGRESS_ARGUMENTS);
+  const vpcId = inputStringArg("vpcId", given.vpcId, {
+    pattern: /^vpc-[0-9a-f]+$/,
+    shape: "a VPC id",
+    fix: "Give an id such as vpc-0123456789abcdef0.",
+  });
+  const description =
+    descriptionArg(
+      "description",
+      given.description,
+      "Describe the group in those characters, or leave it out for the default.",
+    ) ?? "Egress anywhere except TCP 25 (mailguard)";
+  const region = regionArg("region", given.region);
+  const allowances =
+    arrayArg(
+      "egress",
+      given.egress,
+      'List allowances such as [{ protocol: "tcp", fromPort: 443 }], or leave it out to allow everything but TCP 25.',
+    ) ?? ALL_BUT_SMTP;
+  if (allowances.length === 0) {
     throw new ArgumentError(
       "egress",
-      given,
+      allowances,
       "it must list at least one allowance. Fix: Leave it out to allow everything but TCP 25.",
     );
   }
   const rules: EgressRuleSpec[] = [];
-  given.forEach((entry, i) => {
+  allowances.forEach((value, i) => {
     const at = `egress[${i}]`;
-    const raw =
-      typeof entry?.protocol === "string" || typeof entry?.protocol === "number"
-        ? String(entry.protocol).toLowerCase()
-        : "";
-    const protocol =
-      PROTOCOLS[raw] ??
-      (/^\d{1,3}$/.test(raw) && Number(raw) <= 255 ? raw : raw === "all" ? "-1" : raw);
-    if (protocol === "") {
-      throw new ArgumentError(
-        `${at}.protocol`,
-        entry?.protocol,
-        'it is not a protocol. Fix: Use "tcp", "udp", "icmp", "icmpv6" or a protocol number.',
-      );
-    }
+    const entry = objectArg(
+      at,
+      value,
+      ALLOWANCE_FIELDS,
+      "an allowance { protocol, fromPort, toPort, cidrs, description }",
+      'Give an allowance such as { protocol: "tcp", fromPort: 443 }.',
+    );
+    const protocol = protocolArg(`${at}.protocol`, entry.protocol);
     let fromPort: number | undefined;
     let toPort: number | undefined;
     if (protocol === "tcp" || protocol === "udp") {
       fromPort = port(`${at}.fromPort`, entry.fromPort, 0);
-      toPort = port(`${at}.toPort`, entry.toPort ?? entry.fromPort, 0);
+      toPort = port(`${at}.toPort`, entry.toPort === undefined ? entry.fromPort : entry.toPort, 0);
       if (toPort < fromPort) {
         throw new ArgumentError(
           `${at}.toPort`,
@@ -182,21 +270,49 @@ export function validateNoSmtpEgressArgs(
         );
       }
     } else if (protocol === "icmp" || protocol === "icmpv6") {
-      fromPort = entry.fromPort ?? -1;
-      toPort = entry.toPort ?? (entry.fromPort === undefined ? -1 : entry.fromPort);
+      fromPort = icmpField(`${at}.fromPort`, entry.fromPort, -1);
+      toPort = icmpField(
+        `${at}.toPort`,
+        entry.toPort,
+        entry.fromPort === undefined ? -1 : fromPort,
+      );
     } else {
-      fromPort = entry.fromPort;
-      toPort = entry.toPort ?? entry.fromPort;
+      // Other protocols (and all, -1, refused below) carry no ports; EC2 ignores any given.
+      if (entry.fromPort !== undefined) fromPort = port(`${at}.fromPort`, entry.fromPort, -1);
+      if (entry.toPort !== undefined || entry.fromPort !== undefined) {
+        toPort = port(
+          `${at}.toPort`,
+          entry.toPort === undefined ? entry.fromPort : entry.toPort,
+          -1,
+        );
+      }
     }
-    const cidrs = entry.cidrs ?? EVERYWHERE;
-    if (!Array.isArray(cidrs) || cidrs.length === 0) {
+    const cidrs =
+      arrayArg(
+        `${at}.cidrs`,
+        entry.cidrs,
+        'List CIDRs such as ["10.0.0.0/8"], or leave it out for every address.',
+      ) ?? EVERYWHERE;
+    if (cidrs.length === 0) {
       throw new ArgumentError(
         `${at}.cidrs`,
         cidrs,
         "it must list at least one CIDR. Fix: Leave it out for every address.",
       );
     }
+    const ruleDescription = descriptionArg(
+      `${at}.description`,
+      entry.description,
+      "Describe the rule in those characters, or leave it out for a description of the rule.",
+    );
     cidrs.forEach((cidr, j) => {
+      if (typeof cidr !== "string") {
+        throw new ArgumentError(
+          `${at}.cidrs[${j}]`,
+          cidr,
+          "it must be a CIDR such as 10.0.0.0/8 or 2001:db8::/32, as a string. Fix: Write the destination as a string.",
+        );
+      }
       failOnErrors(`${at}.cidrs[${j}]`, cidr, checkCidr(cidr));
       const normalized = withPrefix(cidr);
       const v6 = normalized.includes(":");
@@ -207,7 +323,7 @@ export function validateNoSmtpEgressArgs(
         ...(toPort !== undefined ? { toPort } : {}),
         ...(v6 ? { cidrIpv6: normalized } : { cidrIpv4: normalized }),
         description:
-          entry.description ??
+          ruleDescription ??
           `${protocol} ${fromPort ?? ""}${toPort !== fromPort ? `-${toPort}` : ""} to ${normalized} (mailguard)`.replace(
             /  +/g,
             " ",
@@ -237,7 +353,12 @@ export function validateNoSmtpEgressArgs(
     });
   });
 
-  const networkAclIds = args.networkAclIds ?? [];
+  const networkAclIds =
+    arrayArg(
+      "networkAclIds",
+      given.networkAclIds,
+      'List ids such as ["acl-0123456789abcdef0"], or leave it out for none.',
+    ) ?? [];
   networkAclIds.forEach((id, i) => {
     if (typeof id !== "string" || !/^acl-[0-9a-f]+$/.test(id)) {
       throw new ArgumentError(
@@ -247,20 +368,27 @@ export function validateNoSmtpEgressArgs(
       );
     }
   });
-  const naclRuleNumber = args.naclRuleNumber ?? 1;
-  if (!Number.isInteger(naclRuleNumber) || naclRuleNumber < 1 || naclRuleNumber > 32765) {
+  if (new Set(networkAclIds).size !== networkAclIds.length) {
     throw new ArgumentError(
-      "naclRuleNumber",
-      naclRuleNumber,
-      "it must be a whole number from 1 to 32765. Fix: Pick a free low number such as 1 (the default).",
+      "networkAclIds",
+      networkAclIds,
+      "it names an ACL twice, which would get the same rule numbers twice. Fix: List each ACL once.",
     );
   }
+  const naclRuleNumber = integerArg(
+    "naclRuleNumber",
+    given.naclRuleNumber,
+    { min: 1, max: 32765, fallback: 1 },
+    "Pick a free low number such as 1 (the default).",
+  );
   return {
+    vpcId,
     rules,
-    networkAclIds,
+    networkAclIds: networkAclIds as string[],
     naclRuleNumber,
     region,
-    description: args.description ?? "Egress anywhere except TCP 25 (mailguard)",
+    description,
+    tags: tagsArg("tags", given.tags),
   };
 }
 
@@ -295,10 +423,10 @@ export class NoSmtpEgressSecurityGroup extends pulumi.ComponentResource {
       `${name}-group`,
       {
         ...regional,
-        vpcId: args.vpcId,
+        vpcId: a.vpcId,
         description: a.description,
         revokeRulesOnDelete: true,
-        tags: args.tags,
+        tags: a.tags,
       },
       parent,
     );
@@ -306,7 +434,7 @@ export class NoSmtpEgressSecurityGroup extends pulumi.ComponentResource {
       ({ key, ...spec }) =>
         new aws.vpc.SecurityGroupEgressRule(
           `${name}-egress-${key}`,
-          { ...regional, ...spec, securityGroupId: group.id, tags: args.tags },
+          { ...regional, ...spec, securityGroupId: group.id, tags: a.tags },
           parent,
         ),
     );

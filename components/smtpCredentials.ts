@@ -7,10 +7,19 @@ import { SES_SMTP_PORTS, smtpHostOf } from "../policies/core/ses-regions";
 import { sesSmtpPasswordV4 } from "./sesSmtpPassword";
 import {
   ArgumentError,
+  argsArg,
+  arrayArg,
   booleanArg,
-  domainArg,
+  inputStringArg,
+  isPendingInput,
+  orPlaceholder,
+  placeholder,
+  REGION_PLACEHOLDER,
+  sendingDomainArg,
   sesRegionArg,
+  tagsArg,
   TOKEN_PREFIX,
+  unreportedRegionFacts,
   validateFor,
 } from "./common";
 
@@ -85,6 +94,8 @@ export interface SmtpCredentialsArgs {
 
 export interface NormalizedSmtpCredentialsArgs {
   domain: string;
+  identityArn: pulumi.Input<string>;
+  configurationSetArn: pulumi.Input<string>;
   region?: pulumi.Input<string>;
   /** The SMTP host, when the region was given as a plain string. */
   host?: string;
@@ -93,40 +104,82 @@ export interface NormalizedSmtpCredentialsArgs {
   allowedFromAddresses?: string[];
   credentialsVersion: number;
   retainPreviousCredentials: boolean;
+  secretKmsKeyId?: pulumi.Input<string>;
   userPath: string;
+  tags?: Record<string, string>;
 }
 
-const IAM_PATH = /^\/([\x21-\x7e]{0,510}\/)?$/;
+/** Every argument SmtpCredentials takes; any other key is refused. */
+export const SMTP_CREDENTIALS_ARGUMENTS: readonly (keyof SmtpCredentialsArgs)[] = [
+  "domain",
+  "identityArn",
+  "configurationSetArn",
+  "region",
+  "fips",
+  "newRegion",
+  "allowedFromAddresses",
+  "credentialsVersion",
+  "retainPreviousCredentials",
+  "secretKmsKeyId",
+  "userPath",
+  "tags",
+];
 
-/** Checks SmtpCredentialsArgs and fills in defaults; throws ArgumentError naming the bad argument. */
-export function validateSmtpCredentialsArgs(
-  args: SmtpCredentialsArgs,
-): NormalizedSmtpCredentialsArgs {
-  const domain = domainArg("domain", args.domain);
+const IAM_PATH = /^\/([\x21-\x7e]{0,510}\/)?$/;
+const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/;
+const SES_CONFIGURATION_SET_ARN =
+  /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:configuration-set\/[A-Za-z0-9_-]{1,64}$/;
+/** A KMS key id, multi-Region key id, alias name, key ARN or alias ARN (KMS `KeyId`). */
+const KMS_KEY_ID =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[A-Za-z0-9/_-]+|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/\S+|alias\/[A-Za-z0-9/_-]+))$/;
+
+/** The options part of the arguments: what MailDomain passes through, checked before it builds. */
+export type SmtpCredentialsOptions = Omit<
+  SmtpCredentialsArgs,
+  "identityArn" | "configurationSetArn"
+>;
+
+/**
+ * Checks every SmtpCredentials argument but the two ARNs for type and shape, and fills in
+ * defaults; throws ArgumentError naming the bad argument. MailDomain runs it before SesSender
+ * exists to give the ARNs.
+ */
+export function validateSmtpCredentialsOptions(
+  args: SmtpCredentialsOptions,
+): Omit<NormalizedSmtpCredentialsArgs, "identityArn" | "configurationSetArn"> {
+  argsArg("SmtpCredentials", args, SMTP_CREDENTIALS_ARGUMENTS);
+  const domain = sendingDomainArg("domain", args.domain);
   const fips = booleanArg("fips", args.fips);
   const newRegion = booleanArg("newRegion", args.newRegion);
   // A region given as an Output (SesSender's, or the provider's) is checked when it resolves.
-  const region = args.region;
+  const region: unknown = args.region;
+  if (region !== undefined && typeof region !== "string" && !isPendingInput(region)) {
+    throw new ArgumentError(
+      "region",
+      region,
+      "it must be an SES region code such as eu-west-1, as a string or an Output. Fix: Give the SES region (SesSender.region), or leave it out to use the provider's region.",
+    );
+  }
   const host = typeof region === "string" ? smtpHostArg(region, { fips, newRegion }) : undefined;
 
   let allowedFromAddresses: string[] | undefined;
-  if (args.allowedFromAddresses !== undefined) {
-    if (!Array.isArray(args.allowedFromAddresses) || args.allowedFromAddresses.length === 0) {
+  const fix = `List addresses such as app@${domain}, or leave it out to allow any address of the domain.`;
+  const addresses = arrayArg("allowedFromAddresses", args.allowedFromAddresses, fix);
+  if (addresses !== undefined) {
+    if (addresses.length === 0) {
       throw new ArgumentError(
         "allowedFromAddresses",
-        args.allowedFromAddresses,
-        "it must be a non-empty list of addresses. Fix: List addresses such as app@" +
-          domain +
-          ", or leave it out to allow any address of the domain.",
+        addresses,
+        `it must be a non-empty list of addresses. Fix: ${fix}`,
       );
     }
-    allowedFromAddresses = args.allowedFromAddresses.map((address, i) =>
+    allowedFromAddresses = addresses.map((address, i) =>
       fromAddress(`allowedFromAddresses[${i}]`, address, domain),
     );
   }
 
-  const version = args.credentialsVersion ?? 1;
-  if (!Number.isInteger(version) || version < 1) {
+  const version: unknown = args.credentialsVersion === undefined ? 1 : args.credentialsVersion;
+  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 1) {
     throw new ArgumentError(
       "credentialsVersion",
       version,
@@ -138,8 +191,16 @@ export function validateSmtpCredentialsArgs(
     "retainPreviousCredentials",
     args.retainPreviousCredentials,
   );
-  const userPath = args.userPath ?? "/mailguard/";
-  if (!IAM_PATH.test(userPath)) {
+  const secretKmsKeyId =
+    args.secretKmsKeyId === undefined
+      ? undefined
+      : inputStringArg("secretKmsKeyId", args.secretKmsKeyId, {
+          pattern: KMS_KEY_ID,
+          shape: "a KMS key id, alias or ARN",
+          fix: "Give a key id, an alias such as alias/mail-secrets, or a key ARN; or leave it out for aws/secretsmanager.",
+        });
+  const userPath: unknown = args.userPath === undefined ? "/mailguard/" : args.userPath;
+  if (typeof userPath !== "string" || !IAM_PATH.test(userPath)) {
     throw new ArgumentError(
       "userPath",
       userPath,
@@ -148,15 +209,39 @@ export function validateSmtpCredentialsArgs(
   }
   return {
     domain,
-    region,
+    region: region as pulumi.Input<string> | undefined,
     host,
     fips,
     newRegion,
     allowedFromAddresses,
     credentialsVersion: version,
     retainPreviousCredentials,
+    secretKmsKeyId,
     userPath,
+    tags: tagsArg("tags", args.tags),
   };
+}
+
+/**
+ * Checks every SmtpCredentials argument for type and shape and fills in defaults; throws
+ * ArgumentError naming the bad argument.
+ */
+export function validateSmtpCredentialsArgs(
+  args: SmtpCredentialsArgs,
+): NormalizedSmtpCredentialsArgs {
+  const given = argsArg("SmtpCredentials", args, SMTP_CREDENTIALS_ARGUMENTS);
+  const options = validateSmtpCredentialsOptions(given as SmtpCredentialsOptions);
+  const identityArn = inputStringArg("identityArn", given.identityArn, {
+    pattern: SES_IDENTITY_ARN,
+    shape: "an SES identity ARN",
+    fix: "Pass SesSender.identityArn, or an ARN such as arn:aws:ses:eu-west-1:123456789012:identity/example.com.",
+  });
+  const configurationSetArn = inputStringArg("configurationSetArn", given.configurationSetArn, {
+    pattern: SES_CONFIGURATION_SET_ARN,
+    shape: "an SES configuration set ARN",
+    fix: "Pass SesSender.configurationSetArn, or an ARN such as arn:aws:ses:eu-west-1:123456789012:configuration-set/example-com-mailguard.",
+  });
+  return { ...options, identityArn, configurationSetArn };
 }
 
 /**
@@ -179,8 +264,8 @@ export function smtpHostArg(
   return host!;
 }
 
-function fromAddress(argument: string, address: string, domain: string): string {
-  const parsed = parseEmailAddress(address);
+function fromAddress(argument: string, address: unknown, domain: string): string {
+  const parsed = typeof address === "string" ? parseEmailAddress(address) : undefined;
   // ses:FromAddress is matched with StringLike, where * and ? are wildcards.
   if (parsed === undefined || /[*?]/.test(parsed.local)) {
     throw new ArgumentError(
@@ -275,16 +360,12 @@ export class SmtpCredentials extends pulumi.ComponentResource {
     const parent = { parent: this };
     const regional = a.region !== undefined ? { region: a.region } : {};
 
-    const user = new aws.iam.User(`${name}-user`, { path: a.userPath, tags: args.tags }, parent);
+    const user = new aws.iam.User(`${name}-user`, { path: a.userPath, tags: a.tags }, parent);
     new aws.iam.UserPolicy(
       `${name}-send`,
       {
         user: user.name,
-        policy: sendPolicyDocument(
-          args.identityArn,
-          args.configurationSetArn,
-          a.allowedFromAddresses,
-        ),
+        policy: sendPolicyDocument(a.identityArn, a.configurationSetArn, a.allowedFromAddresses),
       },
       parent,
     );
@@ -309,24 +390,35 @@ export class SmtpCredentials extends pulumi.ComponentResource {
     );
     const key = keys[keys.length - 1];
 
-    this.region =
-      a.region !== undefined ? pulumi.output(a.region) : aws.getRegionOutput({}, parent).region;
+    // A provider always reports its region and the key's id and secret; minimal test mocks may
+    // not, and then the bundle holds placeholders (`<aws-region>`, `<ses-smtp-password>`).
+    this.region = (
+      a.region !== undefined ? pulumi.output(a.region) : aws.getRegionOutput({}, parent).region
+    ).apply((r) => orPlaceholder(r, "aws-region"));
     const region = this.region;
     this.bundle = pulumi.secret(
-      pulumi.all([key.id, key.secret, region]).apply(([username, secretKey, r]): SmtpBundle => ({
-        host:
-          a.host ??
-          validateFor("SmtpCredentials", name, this, () =>
-            smtpHostArg(r, { fips: a.fips, newRegion: a.newRegion }),
-          ),
-        port: SMTP_STARTTLS_PORT,
-        startTls: true,
-        implicitTlsPort: SMTP_IMPLICIT_TLS_PORT,
-        username,
-        password: sesSmtpPasswordV4(secretKey, r),
-        region: r,
-        credentialsVersion: a.credentialsVersion,
-      })),
+      pulumi.all([key.id, key.secret, region]).apply(([username, secretKey, r]): SmtpBundle => {
+        const reported = r !== REGION_PLACEHOLDER;
+        return {
+          host:
+            a.host ??
+            (reported
+              ? validateFor("SmtpCredentials", name, this, () =>
+                  smtpHostArg(r, { fips: a.fips, newRegion: a.newRegion }),
+                )
+              : smtpHostOf(unreportedRegionFacts({}), a.fips).host!),
+          port: SMTP_STARTTLS_PORT,
+          startTls: true,
+          implicitTlsPort: SMTP_IMPLICIT_TLS_PORT,
+          username: orPlaceholder(username, "smtp-username"),
+          password:
+            reported && typeof secretKey === "string" && secretKey !== ""
+              ? sesSmtpPasswordV4(secretKey, r)
+              : placeholder("ses-smtp-password"),
+          region: r,
+          credentialsVersion: a.credentialsVersion,
+        };
+      }),
     );
 
     const secret = new aws.secretsmanager.Secret(
@@ -334,8 +426,8 @@ export class SmtpCredentials extends pulumi.ComponentResource {
       {
         ...regional,
         description: `SES SMTP credentials for ${a.domain} (mailguard): host, port 587 STARTTLS, 465 implicit TLS, username, password, region.`,
-        kmsKeyId: args.secretKmsKeyId,
-        tags: args.tags,
+        kmsKeyId: a.secretKmsKeyId,
+        tags: a.tags,
       },
       parent,
     );

@@ -1,7 +1,6 @@
-import { getDomain, parse } from "tldts";
 import { EmailAddress, parseEmailAddress } from "./address";
 import { parseTagList, tagListFindings } from "./dkim";
-import { checkDomainName } from "./domain";
+import { checkDomainName, publicSuffixOf } from "./domain";
 import { errorsOf, Finding, finding } from "./finding";
 
 /**
@@ -693,6 +692,109 @@ export function analyzeDmarcRecordSet(txts: string[]): DmarcAnalysis {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Enforcement: the judgement of the pack's dmarc-policy-enforced, shared with the components
+// ---------------------------------------------------------------------------------------------
+
+/** What a DMARC record must enforce (the configuration of the pack's `dmarc-policy-enforced`). */
+export interface DmarcEnforcement {
+  /** The weakest policy accepted for `p`, and for `sp` and `np` when present. */
+  minimumPolicy: DmarcPolicy;
+  /** Whether `pct` must be 100 (or absent). */
+  requireFullPct: boolean;
+}
+
+/** The pack's defaults: at least quarantine, applied to all failing mail. */
+export const DMARC_ENFORCEMENT_DEFAULTS: Readonly<DmarcEnforcement> = {
+  minimumPolicy: "quarantine",
+  requireFullPct: true,
+};
+
+const RANK: Record<DmarcPolicy, number> = { none: 0, quarantine: 1, reject: 2 };
+const BY_RANK: readonly DmarcPolicy[] = ["none", "quarantine", "reject"];
+
+function isPolicy(value: unknown): value is DmarcPolicy {
+  return typeof value === "string" && (BY_RANK as readonly string[]).includes(value);
+}
+
+/** What RFC 9989 receivers apply under `t=y`: the next weaker policy (none stays none). */
+function weakerByOne(policy: DmarcPolicy): DmarcPolicy {
+  return BY_RANK[Math.max(0, RANK[policy] - 1)];
+}
+
+/**
+ * The weakest policy receivers apply to any part of the domain under a record: the weakest of
+ * `p`, `sp` and `np`, one level weaker under `t=y` (RFC 9989 test mode). A record meets a minimum
+ * policy (ignoring `pct`) exactly when this is at least that minimum.
+ */
+export function effectivePolicy(record: Pick<DmarcRecord, "p" | "sp" | "np" | "t">): DmarcPolicy {
+  const given = [record.p, record.sp, record.np].filter(isPolicy);
+  const weakest = given.reduce((a, b) => (RANK[b] < RANK[a] ? b : a), record.p);
+  return record.t === "y" ? weakerByOne(weakest) : weakest;
+}
+
+/**
+ * Errors for a DMARC record (the joined TXT value) that does not enforce `enforcement`: `p`, and
+ * `sp` and `np` when present, weaker than the minimum; a policy that meets it but drops below it
+ * under `t=y` (RFC 9989 receivers apply the next weaker policy); and `pct` below 100 when full
+ * coverage is required. A record receivers would not accept gives none (analyzeDmarc reports
+ * it). An unknown `minimumPolicy` counts as quarantine. The pack's `dmarc-policy-enforced`
+ * reports these, and the components refuse to publish what it would report.
+ */
+export function effectivePolicyFindings(
+  value: string,
+  enforcement: Partial<DmarcEnforcement> = {},
+): Finding[] {
+  const record = analyzeDmarc(value).record;
+  if (record === undefined) return [];
+  const minimum = isPolicy(enforcement.minimumPolicy)
+    ? enforcement.minimumPolicy
+    : DMARC_ENFORCEMENT_DEFAULTS.minimumPolicy;
+  const requireFullPct = enforcement.requireFullPct ?? DMARC_ENFORCEMENT_DEFAULTS.requireFullPct;
+  const findings: Finding[] = [];
+  const tags: [string, DmarcPolicy | undefined][] = [
+    ["p", record.p],
+    ["sp", record.sp],
+    ["np", record.np],
+  ];
+  // Under t=y (RFC 9989 test mode) receivers apply the next weaker policy. Lowering the minimum
+  // is how a stack accepts that while it tests.
+  const testMode = record.t === "y";
+  for (const [tag, policy] of tags) {
+    if (policy === undefined) continue;
+    if (RANK[policy] < RANK[minimum]) {
+      findings.push(
+        finding(
+          "error",
+          "dmarc-policy-below-minimum",
+          `DMARC ${tag}=${policy} in "${value}" is weaker than ${minimum}, so receivers deliver mail that fails DMARC.`,
+          `set ${tag}=${minimum === "none" ? "quarantine" : minimum} once reports show legitimate mail passing (mailguard's MailDomain defaults to quarantine).`,
+        ),
+      );
+    } else if (testMode && RANK[weakerByOne(policy)] < RANK[minimum]) {
+      findings.push(
+        finding(
+          "error",
+          "dmarc-test-mode-below-minimum",
+          `DMARC t=y in "${value}" puts the record in test mode, so RFC 9989 receivers apply ${tag}=${weakerByOne(policy)} instead of ${tag}=${policy}, weaker than ${minimum}.`,
+          "remove t=y (or set t=n) once reports show legitimate mail passing, or lower minimumPolicy while testing.",
+        ),
+      );
+    }
+  }
+  if (requireFullPct && record.pct !== undefined && record.pct !== 100) {
+    findings.push(
+      finding(
+        "error",
+        "dmarc-partial-pct",
+        `DMARC pct=${record.pct} in "${value}" applies the policy to only ${record.pct}% of failing mail.`,
+        "remove pct or set pct=100.",
+      ),
+    );
+  }
+  return findings;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Organizational domains and external report destinations
 // ---------------------------------------------------------------------------------------------
 
@@ -705,11 +807,12 @@ function normalizeName(name: string): string {
  * The organizational domain (RFC 7489 3.2): one label below the longest matching public suffix.
  * Uses the whole public suffix list, private section included, as OpenDMARC and mailauth do:
  * `a.github.io` and `b.github.io` belong to different organizations. A name that is itself a
- * public suffix, or not a domain, is returned normalized (lower case, no trailing dot).
+ * public suffix, or not a domain, is returned normalized (lower case, no trailing dot). The list
+ * is read through domain.ts `publicSuffixOf`, as the components' public-suffix check reads it.
  */
 export function organizationalDomain(domain: string): string {
   const name = normalizeName(domain);
-  return getDomain(name, PUBLIC_SUFFIX_OPTIONS) ?? name;
+  return publicSuffixOf(name).registrable ?? name;
 }
 
 /**
@@ -718,12 +821,9 @@ export function organizationalDomain(domain: string): string {
  * as `organizationalDomain`.
  */
 export function hasRegistrableDomain(domain: string): boolean {
-  const parsed = parse(normalizeName(domain), PUBLIC_SUFFIX_OPTIONS);
-  return parsed.domain !== null && (parsed.isIcann === true || parsed.isPrivate === true);
+  const view = publicSuffixOf(normalizeName(domain));
+  return view.registrable !== undefined && view.section !== "none";
 }
-
-/** The full public suffix list, private section included, as mailauth and receivers use it. */
-const PUBLIC_SUFFIX_OPTIONS = { allowPrivateDomains: true };
 
 export interface ReportAuthorization {
   uri: string;

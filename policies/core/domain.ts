@@ -1,7 +1,9 @@
 /**
  * Domain names as DNS and mail use them: LDH labels of 1..63 octets, at most 253 octets in all
- * (without the trailing dot), internationalized names converted to punycode (IDNA via WHATWG URL).
+ * (without the trailing dot), internationalized names converted to punycode (IDNA via WHATWG URL),
+ * and where they stand on the Public Suffix List (https://publicsuffix.org, through tldts).
  */
+import { parse } from "tldts";
 import { domainToASCII } from "url";
 import { Finding, finding } from "./finding";
 
@@ -153,4 +155,64 @@ export function isSameOrSubdomain(name: string, parent: string): boolean {
   const p = normalizeForCompare(parent);
   if (n.length === 0 || p.length === 0) return false;
   return n === p || n.endsWith(`.${p}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public suffixes
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The whole public suffix list, private section included, as mailauth, OpenDMARC and receivers
+ * use it: `github.io` is a suffix, so `a.github.io` and `b.github.io` are different organizations.
+ * Every public-suffix judgement in the core reads the list through {@link publicSuffixOf}.
+ */
+const PUBLIC_SUFFIX_OPTIONS = { allowPrivateDomains: true };
+
+/** Where a name stands on the public suffix list. */
+export interface PublicSuffixView {
+  /** The longest listed suffix of the name (or its last label when no rule is listed). */
+  suffix?: string;
+  /** The registrable domain: one label below the suffix; absent when the name is a suffix. */
+  registrable?: string;
+  /** Which section of the list the suffix comes from; `none` when only the default rule matched. */
+  section: "icann" | "private" | "none";
+}
+
+/** The public suffix and registrable domain of a name (lower-cased, trailing dot ignored). */
+export function publicSuffixOf(name: string): PublicSuffixView {
+  const parsed = parse(normalizeForCompare(name), PUBLIC_SUFFIX_OPTIONS);
+  return {
+    suffix: parsed.publicSuffix ?? undefined,
+    registrable: parsed.domain ?? undefined,
+    section: parsed.isPrivate === true ? "private" : parsed.isIcann === true ? "icann" : "none",
+  };
+}
+
+/** Whether a name is itself a listed public suffix (`com`, `co.uk`, `github.io`). */
+export function isPublicSuffix(name: string): boolean {
+  const view = publicSuffixOf(name);
+  return view.section !== "none" && view.registrable === undefined;
+}
+
+/**
+ * An error when a name is a listed public suffix: names are registered under it, and no one may
+ * send mail as it (SES cannot verify it, DMARC has no organizational domain for it). The fix
+ * names the shape of the registrable domain to use instead: a name directly under the suffix.
+ */
+export function publicSuffixFindings(name: string): Finding[] {
+  const view = publicSuffixOf(name);
+  if (view.section === "none" || view.registrable !== undefined) return [];
+  const suffix = normalizeForCompare(name);
+  const [section, example] =
+    view.section === "private"
+      ? ["in the list's private section: its operator hands out names under it", "<your-name>"]
+      : ["names are registered under it", "example"];
+  return [
+    finding(
+      "error",
+      "domain-public-suffix",
+      `${quote(suffix)} is a public suffix (Public Suffix List, ${section}), not a domain anyone can send mail from.`,
+      `Use the registrable domain you hold under it, such as ${example}.${suffix}.`,
+    ),
+  ];
 }

@@ -263,6 +263,24 @@ export interface SesRegionResolution {
 const SOURCE = "AWS General Reference, Amazon SES endpoints and quotas";
 
 /**
+ * An error when a DKIM domain given for a region is not of the shape SES uses
+ * (`dkim.amazonses.com` or `dkim.<region>.amazonses.com`); none when it is left out. `region`,
+ * when known, is named in the fix.
+ */
+export function dkimDomainShapeFindings(dkimDomain: unknown, region?: string): Finding[] {
+  if (dkimDomain === undefined) return [];
+  if (typeof dkimDomain === "string" && isSesDkimDomainShape(dkimDomain)) return [];
+  return [
+    finding(
+      "error",
+      "ses-dkim-domain",
+      `${JSON.stringify(dkimDomain) ?? typeof dkimDomain} is not an SES DKIM domain (${GLOBAL_DKIM_DOMAIN} or dkim.<region>.amazonses.com).`,
+      `Give the DKIM domain the ${SOURCE} lists for ${region ?? "the SES region"}, or leave dkimDomain out to use mailguard's table.`,
+    ),
+  ];
+}
+
+/**
  * The SES facts to build with for a region: the table's row, or for a region the table does not
  * know yet (with `newRegion`) the facts AWS's naming patterns give, with the DKIM domain given.
  */
@@ -283,21 +301,8 @@ export function resolveSesRegion(
     };
   }
   const { dkimDomain } = options;
-  if (
-    dkimDomain !== undefined &&
-    (typeof dkimDomain !== "string" || !isSesDkimDomainShape(dkimDomain))
-  ) {
-    return {
-      findings: [
-        finding(
-          "error",
-          "ses-dkim-domain",
-          `${JSON.stringify(dkimDomain)} is not an SES DKIM domain (${GLOBAL_DKIM_DOMAIN} or dkim.<region>.amazonses.com).`,
-          `Give the DKIM domain the ${SOURCE} lists for ${region}, or leave dkimDomain out to use mailguard's table.`,
-        ),
-      ],
-    };
-  }
+  const shape = dkimDomainShapeFindings(dkimDomain, region);
+  if (shape.length > 0) return { findings: shape };
   const known = sesRegion(region);
   if (known !== undefined) {
     return {

@@ -614,13 +614,14 @@ export function checkSpfRecordSet(txts: string[]): Finding[] {
 // ---------------------------------------------------------------------------------------------
 // Builder
 
-function optionError(path: string, value: string, why: string, fix: string): Finding {
-  return finding("error", "spf-invalid-option", `SPF option ${path} = ${q(value)}: ${why}`, fix);
+function optionError(path: string, value: unknown, why: string, fix: string): Finding {
+  const text = typeof value === "string" ? q(value) : shown(value);
+  return finding("error", "spf-invalid-option", `SPF option ${path} = ${text}: ${why}`, fix);
 }
 
 function checkDomainOption(path: string, value: unknown, findings: Finding[]): string | undefined {
   if (typeof value !== "string") {
-    findings.push(optionError(path, String(value), "not a string.", "Give a domain name."));
+    findings.push(optionError(path, value, "not a string.", "Give a domain name."));
     return undefined;
   }
   const check = checkDomainName(value, { allowUnderscore: true });
@@ -649,7 +650,7 @@ function checkIpOption(
     ? "Give an IPv4 address or range such as 192.0.2.10 or 192.0.2.0/24."
     : "Give an IPv6 address or range such as 2001:db8::/48.";
   if (typeof value !== "string") {
-    findings.push(optionError(path, String(value), "not a string.", fix));
+    findings.push(optionError(path, value, "not a string.", fix));
     return undefined;
   }
   const text = value.trim();
@@ -674,31 +675,55 @@ interface NormalizedOptions {
   findings: Finding[];
 }
 
+/** An option value as the messages show it: strings as they are, anything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+}
+
+/** The entries of a list option; an error finding and none when it is not a list. */
+function listOption(path: string, value: unknown, example: string, findings: Finding[]): unknown[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value;
+  findings.push(
+    optionError(path, value, "not a list.", `Give ${path} as a list, such as ${example}.`),
+  );
+  return [];
+}
+
 function normalizeOptions(opts: SpfOptions): NormalizedOptions {
   const findings: Finding[] = [];
   const mechanisms: string[] = [];
   const add = (term: string): void => {
     if (!mechanisms.some((m) => m.toLowerCase() === term.toLowerCase())) mechanisms.push(term);
   };
-  (opts.ip4 ?? []).forEach((v, i) => {
+  listOption("ip4", opts.ip4, '["192.0.2.0/24"]', findings).forEach((v, i) => {
     const ip = checkIpOption(`ip4[${i}]`, v, true, findings);
     if (ip !== undefined) add(`ip4:${ip}`);
   });
-  (opts.ip6 ?? []).forEach((v, i) => {
+  listOption("ip6", opts.ip6, '["2001:db8::/48"]', findings).forEach((v, i) => {
     const ip = checkIpOption(`ip6[${i}]`, v, false, findings);
     if (ip !== undefined) add(`ip6:${ip}`);
   });
   for (const name of ["a", "mx"] as const) {
-    const option = opts[name];
+    const option: unknown = opts[name];
     if (option === true) add(name);
     else if (Array.isArray(option)) {
-      option.forEach((v, i) => {
+      option.forEach((v: unknown, i) => {
         const domain = checkDomainOption(`${name}[${i}]`, v, findings);
         if (domain !== undefined) add(`${name}:${domain}`);
       });
+    } else if (option !== undefined && option !== false) {
+      findings.push(
+        optionError(
+          name,
+          option,
+          "neither true, false nor a list of domains.",
+          `Set ${name}: true for the domain's own ${name === "a" ? "addresses" : "mail exchangers"}, or list the domains.`,
+        ),
+      );
     }
   }
-  (opts.includes ?? []).forEach((v, i) => {
+  listOption("includes", opts.includes, '["_spf.google.com"]', findings).forEach((v, i) => {
     const domain = checkDomainOption(`includes[${i}]`, v, findings);
     if (domain !== undefined) add(`include:${domain}`);
   });
@@ -715,10 +740,20 @@ function endingOf(opts: SpfOptions, redirectName: string | undefined): string {
  * plus the warnings the record would draw.
  */
 export function checkSpfOptions(opts: SpfOptions): Finding[] {
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts)) {
+    return [
+      finding(
+        "error",
+        "spf-invalid-options",
+        `SPF options ${shown(opts)} are not an object.`,
+        'Give an object such as { includes: ["_spf.google.com"] }.',
+      ),
+    ];
+  }
   const { mechanisms, findings } = normalizeOptions(opts);
   if (opts.all !== undefined && !["+", "-", "~", "?"].includes(opts.all)) {
     findings.push(
-      optionError("all", String(opts.all), 'not one of "-", "~", "?".', 'Use "-" (the default).'),
+      optionError("all", opts.all, 'not one of "-", "~", "?".', 'Use "-" (the default).'),
     );
   }
   let redirectName: string | undefined;
@@ -728,7 +763,7 @@ export function checkSpfOptions(opts: SpfOptions): Finding[] {
       findings.push(
         optionError(
           "redirect",
-          String(opts.redirect),
+          opts.redirect,
           "receivers ignore redirect when the record also ends with all.",
           "Set either redirect or all, not both.",
         ),
@@ -779,6 +814,17 @@ export function mergeSpf(existing: string | undefined, add: SpfOptions): SpfMerg
   const optionFindings = checkSpfOptions(add);
   const optionErrors = errorsOf(optionFindings);
   if (optionErrors.length > 0) return { findings: optionErrors };
+  if (existing !== undefined && typeof existing !== "string") {
+    return {
+      findings: [
+        perm(
+          "spf-merge-not-spf",
+          `The existing value ${shown(existing)} is not a string, so there is nothing to merge into.`,
+          "Pass the TXT value that starts with v=spf1 (or undefined when there is none).",
+        ),
+      ],
+    };
+  }
   if (existing === undefined || existing.trim() === "") {
     return { record: buildSpf(add), findings: optionFindings };
   }

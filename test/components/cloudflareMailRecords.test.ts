@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
 import {
   CloudflareMailRecords,
   CloudflareMailRecordsArgs,
@@ -46,6 +48,11 @@ const SES_RECORDS: MailDnsRecord[] = [
     purpose: "MAIL FROM SPF",
   },
 ];
+
+/** A TXT record of `records`, as a user would pass one. */
+function txt(key: string, name: string, content: string): MailDnsRecord {
+  return { key, name, type: "TXT", content, ttl: 3600, purpose: "user record" };
+}
 
 async function build(name: string, args: CloudflareMailRecordsArgs) {
   const records = new CloudflareMailRecords(name, args);
@@ -161,7 +168,10 @@ describe("CloudflareMailRecords", () => {
   });
 
   it("quotes and splits a TXT value longer than 255 octets as the core does", async () => {
-    const long = `v=DKIM1; k=rsa; p=${"A".repeat(392)}`;
+    const spki = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .publicKey.export({ type: "spki", format: "der" })
+      .toString("base64");
+    const long = `v=DKIM1; k=rsa; p=${spki}`;
     await build("dns", {
       zoneId: ZONE,
       domain: "example.com",
@@ -245,6 +255,141 @@ describe("CloudflareMailRecords refuses bad input before registering any child",
       { ttl: 29 },
       'CloudflareMailRecords "bad": invalid ttl 29: Cloudflare accepts 1 (automatic) or 60 to 86400 seconds (from 30 on Enterprise zones). Fix: Leave it out for 3600.',
     ],
+    [
+      "dmarc given as null",
+      { dmarc: null as unknown as false },
+      'CloudflareMailRecords "bad": invalid dmarc null: it must be false or DMARC options such as { p: "reject" }. Fix: Pass options such as { p: "reject", rua: ["mailto:dmarc@example.com"] }, false for no DMARC record, or leave it out for p=quarantine.',
+    ],
+    [
+      "DMARC options without p",
+      { dmarc: { rua: [] } as unknown as false },
+      'CloudflareMailRecords "bad": invalid dmarc.p undefined: DMARC options need p, the policy for the domain. Fix: Give p: "quarantine" or p: "reject".',
+    ],
+    [
+      "p=none, which the pack's dmarc-policy-enforced fails by default",
+      { dmarc: { p: "none" } },
+      'CloudflareMailRecords "bad": invalid dmarc {"p":"none"}: the policy pack\'s mandatory dmarc-policy-enforced policy (minimumPolicy "quarantine", requireFullPct true) would fail it: DMARC p=none in "v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com" is weaker than quarantine, so receivers deliver mail that fails DMARC. Fix: Set p=quarantine once reports show legitimate mail passing (mailguard\'s MailDomain defaults to quarantine). Or, if your stack configures dmarc-policy-enforced with minimumPolicy: "none", pass dmarcPolicyEnforced: { minimumPolicy: "none" } to say so.',
+    ],
+    [
+      "a pct below 100",
+      { dmarc: { p: "reject", pct: 50 } },
+      'CloudflareMailRecords "bad": invalid dmarc {"p":"reject","pct":50}: the policy pack\'s mandatory dmarc-policy-enforced policy (minimumPolicy "quarantine", requireFullPct true) would fail it: DMARC pct=50 in "v=DMARC1; p=reject; pct=50; rua=mailto:dmarc-reports@example.com" applies the policy to only 50% of failing mail. Fix: Remove pct or set pct=100. Or, if your stack configures dmarc-policy-enforced with requireFullPct: false, pass dmarcPolicyEnforced: { requireFullPct: false } to say so.',
+    ],
+    [
+      "t=y where it lowers quarantine below the minimum",
+      { dmarc: { p: "quarantine", t: "y" } },
+      'CloudflareMailRecords "bad": invalid dmarc {"p":"quarantine","t":"y"}: the policy pack\'s mandatory dmarc-policy-enforced policy (minimumPolicy "quarantine", requireFullPct true) would fail it: DMARC t=y in "v=DMARC1; p=quarantine; t=y; rua=mailto:dmarc-reports@example.com" puts the record in test mode, so RFC 9989 receivers apply p=none instead of p=quarantine, weaker than quarantine. Fix: Remove t=y (or set t=n) once reports show legitimate mail passing, or lower minimumPolicy while testing. Or, if your stack configures dmarc-policy-enforced with minimumPolicy: "none", pass dmarcPolicyEnforced: { minimumPolicy: "none" } to say so.',
+    ],
+    [
+      "the default quarantine when the pack is configured to require reject",
+      { dmarcPolicyEnforced: { minimumPolicy: "reject" } },
+      'CloudflareMailRecords "bad": invalid dmarc {"p":"quarantine","adkim":"r","aspf":"r","rua":["mailto:dmarc-reports@example.com"]}: the policy pack\'s mandatory dmarc-policy-enforced policy (minimumPolicy "reject", requireFullPct true) would fail it: DMARC p=quarantine in "v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc-reports@example.com" is weaker than reject, so receivers deliver mail that fails DMARC. Fix: Set p=reject once reports show legitimate mail passing (mailguard\'s MailDomain defaults to quarantine). Or, if your stack configures dmarc-policy-enforced with minimumPolicy: "quarantine", pass dmarcPolicyEnforced: { minimumPolicy: "quarantine" } to say so.',
+    ],
+    [
+      "an apex SPF with neither existing nor add, which would publish v=spf1 -all",
+      { apexSpf: {} },
+      'CloudflareMailRecords "bad": invalid apexSpf {}: it gives no SPF record: without existing, add must name a sender, and mailguard does not publish v=spf1 -all at the domain (which fails every other sender of it) unless asked. Fix: Give existing (the SPF value the domain publishes today), senders in add, or add: { all: "-" } to publish v=spf1 -all on purpose.',
+    ],
+    [
+      "an apex SPF whose existing value is a number",
+      { apexSpf: { existing: 42 as unknown as string } },
+      'CloudflareMailRecords "bad": invalid apexSpf.existing 42: it must be a non-empty string. Fix: Give the SPF value the domain publishes today (it starts with v=spf1), or leave existing out when there is none.',
+    ],
+    [
+      "an apex SPF string that authorizes the internet",
+      { apexSpf: "v=spf1 +all" },
+      'CloudflareMailRecords "bad": invalid apexSpf "v=spf1 +all": SPF term "+all" authorizes every host on the internet to send as this domain. Fix: End the record with -all (or ~all while testing).',
+    ],
+    [
+      "a misspelt SPF option",
+      { apexSpf: { add: { include: ["_spf.google.com"] } as never } },
+      'CloudflareMailRecords "bad": invalid apexSpf.add {"include":["_spf.google.com"]}: "include" is not one of its fields (includes, ip4, ip6, a, mx, all, redirect). Fix: Remove it or correct its spelling (did you mean includes?).',
+    ],
+    [
+      "records that are not a list",
+      { records: "x" as unknown as MailDnsRecord[] },
+      'CloudflareMailRecords "bad": invalid records "x": it must be a list (a plain array). Fix: Pass a list of records such as SesSender.dnsRecords, or leave it out for none.',
+    ],
+    [
+      "an empty zone id",
+      { zoneId: "" },
+      'CloudflareMailRecords "bad": invalid zoneId "": it must be a Cloudflare zone id, as a string or an Output. Fix: Give the zone\'s id (32 hexadecimal characters, on the zone\'s overview page in the Cloudflare dashboard).',
+    ],
+    [
+      "a public suffix as the domain",
+      { domain: "co.uk" },
+      'CloudflareMailRecords "bad": invalid domain "co.uk": "co.uk" is a public suffix (Public Suffix List, names are registered under it), not a domain anyone can send mail from. Fix: Use the registrable domain you hold under it, such as example.co.uk.',
+    ],
+    [
+      "a user record that would be a second apex SPF",
+      {
+        apexSpf: "v=spf1 include:_spf.google.com ~all",
+        records: [txt("old-spf", "example.com", "v=spf1 mx -all")],
+      },
+      'CloudflareMailRecords "bad": invalid records[0].content "v=spf1 mx -all": example.com would have a second SPF record beside the one from apexSpf. There are 2 SPF records at one name ("v=spf1 include:_spf.google.com ~all", "v=spf1 mx -all"); receivers return permerror. Fix: Merge them into one record (mergeSpf keeps every term) and delete the others.',
+    ],
+    [
+      "two user SPF records at one name",
+      {
+        records: [
+          txt("spf-a", "news.example.com", "v=spf1 a -all"),
+          txt("spf-b", "News.Example.com.", "v=spf1 mx -all"),
+        ],
+      },
+      'CloudflareMailRecords "bad": invalid records[1].content "v=spf1 mx -all": news.example.com would have a second SPF record beside the one from records[0]. There are 2 SPF records at one name ("v=spf1 a -all", "v=spf1 mx -all"); receivers return permerror. Fix: Merge them into one record (mergeSpf keeps every term) and delete the others.',
+    ],
+    [
+      "a user SPF record with +all",
+      { records: [txt("spf", "example.com", "v=spf1 +all")] },
+      'CloudflareMailRecords "bad": invalid records[0].content "v=spf1 +all": SPF term "+all" authorizes every host on the internet to send as this domain. Fix: End the record with -all (or ~all while testing).',
+    ],
+    [
+      "a user DMARC record the pack's dmarc-policy-enforced fails",
+      { dmarc: false, records: [txt("dmarc-own", "_dmarc.example.com", "v=DMARC1; p=none")] },
+      'CloudflareMailRecords "bad": invalid records[0].content "v=DMARC1; p=none": the policy pack\'s mandatory dmarc-policy-enforced policy (minimumPolicy "quarantine", requireFullPct true) would fail it: DMARC p=none in "v=DMARC1; p=none" is weaker than quarantine, so receivers deliver mail that fails DMARC. Fix: Set p=quarantine once reports show legitimate mail passing (mailguard\'s MailDomain defaults to quarantine). Or, if your stack configures dmarc-policy-enforced with minimumPolicy: "none", pass dmarcPolicyEnforced: { minimumPolicy: "none" } to say so.',
+    ],
+    [
+      "a user DMARC record beside the one this component publishes",
+      { records: [txt("dmarc-own", "_dmarc.example.com", "v=DMARC1; p=reject")] },
+      'CloudflareMailRecords "bad": invalid records[0].content "v=DMARC1; p=reject": _dmarc.example.com would have a second DMARC record beside the one from dmarc. There are 2 DMARC records at one name ("v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc-reports@example.com", "v=DMARC1; p=reject"); receivers discard all of them. Fix: Keep exactly one v=DMARC1 record at _dmarc.<domain>.',
+    ],
+    [
+      "a user DMARC record receivers would ignore",
+      { dmarc: false, records: [txt("dmarc-own", "_dmarc.example.com", "v=DMARC1; rua=x")] },
+      `CloudflareMailRecords "bad": invalid records[0].content "v=DMARC1; rua=x": The record has no p= tag: RFC 7489 receivers ignore it, and RFC 9989 receivers apply p=none at best (only when rua= is valid). Fix: Add p=none, p=quarantine or p=reject right after v=DMARC1. rua: "x" is not a URI (it needs a scheme such as mailto: and URI characters only). Fix: Write report destinations as mailto:address, e.g. rua=mailto:dmarc@example.com; percent-encode "," ";" and spaces.`,
+    ],
+    [
+      "a user DKIM key record whose key is not base64",
+      { records: [txt("dkim", "s1._domainkey.example.com", "v=DKIM1; k=rsa; p=MIIB!")] },
+      'CloudflareMailRecords "bad": invalid records[0].content "v=DKIM1; k=rsa; p=MIIB!": The p= value "MIIB!" is not valid base64. Fix: Publish the base64 encoding of the public key, padded with = to a multiple of 4 characters.',
+    ],
+    [
+      "a CNAME at a name that has another record",
+      {
+        records: [
+          { ...SES_RECORDS[1] },
+          {
+            key: "alias",
+            name: "mail.example.com",
+            type: "CNAME",
+            content: "other.example.net",
+            ttl: 3600,
+            purpose: "alias",
+          },
+        ],
+      },
+      'CloudflareMailRecords "bad": invalid records[1] {"key":"alias","name":"mail.example.com","type":"CNAME","content":"other.example.net","ttl":3600,"purpose":"alias"}: mail.example.com would hold a CNAME and another record (records[0]); a CNAME must be alone at its name (RFC 1034 3.6.2). Fix: Publish the CNAME at a name of its own, or drop one of them.',
+    ],
+    [
+      "a user record taking the key of the DMARC record",
+      { records: [{ ...SES_RECORDS[1], key: "dmarc" }] },
+      'CloudflareMailRecords "bad": invalid records[0].key "dmarc": another record has the same key. Fix: Give each record its own key.',
+    ],
+    [
+      "a priority on a record that is not MX",
+      { records: [{ ...SES_RECORDS[2], priority: 10 }] },
+      'CloudflareMailRecords "bad": invalid records[0].priority 10: only MX records have a priority. Fix: Leave it out.',
+    ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
     await expectRefusal(
@@ -253,5 +398,70 @@ describe("CloudflareMailRecords refuses bad input before registering any child",
       () => new CloudflareMailRecords("bad", { zoneId: ZONE, domain: "example.com", ...change }),
       message,
     );
+  });
+});
+
+describe("CloudflareMailRecords apex SPF and DMARC forms", () => {
+  it("reads an apex SPF given as a string as the existing record, published as it is", async () => {
+    await build("dns", {
+      zoneId: ZONE,
+      domain: "example.com",
+      dmarc: false,
+      apexSpf: "v=spf1 include:_spf.google.com ~all",
+    });
+    expect(joinTxt(sim.find(DNS, "dns-spf")!.inputs.content as string)).toBe(
+      "v=spf1 include:_spf.google.com ~all",
+    );
+  });
+
+  it("publishes v=spf1 -all at the domain only when add asks for it", async () => {
+    await build("dns", { zoneId: ZONE, domain: "example.com", apexSpf: { add: { all: "-" } } });
+    expect(joinTxt(sim.find(DNS, "dns-spf")!.inputs.content as string)).toBe("v=spf1 -all");
+  });
+
+  it("builds a fresh apex SPF from the senders in add", async () => {
+    await build("dns", {
+      zoneId: ZONE,
+      domain: "example.com",
+      apexSpf: { add: { includes: ["_spf.google.com"] } },
+    });
+    expect(joinTxt(sim.find(DNS, "dns-spf")!.inputs.content as string)).toBe(
+      "v=spf1 include:_spf.google.com -all",
+    );
+  });
+
+  it("publishes what the pack accepts under the configuration it is told: p=none, pct=50", async () => {
+    await build("dns", {
+      zoneId: ZONE,
+      domain: "example.com",
+      dmarc: { p: "none", pct: 50, rua: [] },
+      dmarcPolicyEnforced: { minimumPolicy: "none", requireFullPct: false },
+    });
+    expect(joinTxt(sim.find(DNS, "dns-dmarc")!.inputs.content as string)).toBe(
+      "v=DMARC1; p=none; pct=50",
+    );
+  });
+
+  it("publishes user TXT records that pass the core checks, and TXT whose value is an Output unjudged", async () => {
+    const spki = generateKeyPairSync("rsa", { modulusLength: 2048 })
+      .publicKey.export({ type: "spki", format: "der" })
+      .toString("base64");
+    await build("dns", {
+      zoneId: ZONE,
+      domain: "example.com",
+      dmarc: false,
+      records: [
+        txt("spf", "example.com", "v=spf1 include:_spf.google.com ~all"),
+        txt("dmarc", "_dmarc.example.com", "v=DMARC1; p=reject"),
+        txt("dkim", "s1._domainkey.example.com", `v=DKIM1; k=rsa; p=${spki}`),
+        { ...txt("later", "s2._domainkey.example.com", ""), content: pulumi.output("v=spf1 +all") },
+      ],
+    });
+    expect(
+      sim
+        .ofType(DNS)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["dns-dkim", "dns-dmarc", "dns-later", "dns-spf"]);
   });
 });

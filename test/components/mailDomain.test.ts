@@ -200,13 +200,65 @@ describe("MailDomain refuses bad input before registering any child", () => {
       { apexSpf: { existing: spf10, add: { includes: ["amazonses.com"] } } },
       `MailDomain "bad": invalid apexSpf {"existing":"${spf10}","add":{"includes":["amazonses.com"]}}: SPF record "${spf10.replace(" -all", " include:amazonses.com -all")}" has 11 terms that query DNS (include, a, mx, ptr, exists, redirect); receivers stop at 10 with permerror. Fix: Replace a, mx and ptr with ip4/ip6 ranges, or drop includes you no longer send through.`,
     ],
+    [
+      "an empty Cloudflare zone id, under MailDomain's name for it",
+      { cloudflareZoneId: "" },
+      'MailDomain "bad": invalid cloudflareZoneId "": it must be a Cloudflare zone id, as a string or an Output. Fix: Give the zone\'s id (32 hexadecimal characters, on the zone\'s overview page in the Cloudflare dashboard).',
+    ],
+    [
+      "a public suffix as the domain",
+      { domain: "github.io" },
+      'MailDomain "bad": invalid domain "github.io": "github.io" is a public suffix (Public Suffix List, in the list\'s private section: its operator hands out names under it), not a domain anyone can send mail from. Fix: Use the registrable domain you hold under it, such as <your-name>.github.io.',
+    ],
+    [
+      "a DMARC policy the pack's dmarc-policy-enforced fails",
+      { dmarc: { p: "none" } },
+      'MailDomain "bad": invalid dmarc {"p":"none"}: the policy pack\'s mandatory dmarc-policy-enforced policy (minimumPolicy "quarantine", requireFullPct true) would fail it: DMARC p=none in "v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com" is weaker than quarantine, so receivers deliver mail that fails DMARC. Fix: Set p=quarantine once reports show legitimate mail passing (mailguard\'s MailDomain defaults to quarantine). Or, if your stack configures dmarc-policy-enforced with minimumPolicy: "none", pass dmarcPolicyEnforced: { minimumPolicy: "none" } to say so.',
+    ],
+    [
+      "an apex SPF whose existing value is not a string",
+      { apexSpf: { existing: 42 as unknown as string } },
+      'MailDomain "bad": invalid apexSpf.existing 42: it must be a non-empty string. Fix: Give the SPF value the domain publishes today (it starts with v=spf1), or leave existing out when there is none.',
+    ],
+    [
+      "a KMS key for the secret given as null",
+      { secretKmsKeyId: null as unknown as string },
+      'MailDomain "bad": invalid secretKmsKeyId null: it must be a KMS key id, alias or ARN, as a string or an Output. Fix: Give a key id, an alias such as alias/mail-secrets, or a key ARN; or leave it out for aws/secretsmanager.',
+    ],
+    [
+      "arguments that are not an object",
+      null as unknown as Partial<MailDomainArgs>,
+      'MailDomain "bad": invalid args null: it must be an object of MailDomain arguments. Fix: Pass an object such as { domain: "example.com" }.',
+    ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
     await expectRefusal(
       sim,
       "mailguard:index:MailDomain bad",
-      () => new MailDomain("bad", { ...BASE, ...change }),
+      () => new MailDomain("bad", change === null ? (null as never) : { ...BASE, ...change }),
       message,
+    );
+  });
+});
+
+describe("MailDomain options that reach its children", () => {
+  it("publishes an apex SPF given as a string, the existing record as it is", async () => {
+    await build("mail", { ...BASE, apexSpf: "v=spf1 include:_spf.google.com ~all" });
+    const spf = sim.find("cloudflare:index/dnsRecord:DnsRecord", "mail-dns-spf")!;
+    expect([spf.inputs.name, spf.inputs.content]).toEqual([
+      "example.com",
+      '"v=spf1 include:_spf.google.com ~all"',
+    ]);
+  });
+
+  it("publishes p=none when told the pack's dmarc-policy-enforced is configured for it", async () => {
+    await build("mail", {
+      ...BASE,
+      dmarc: { p: "none", rua: ["mailto:dmarc@example.com"] },
+      dmarcPolicyEnforced: { minimumPolicy: "none" },
+    });
+    expect(sim.find("cloudflare:index/dnsRecord:DnsRecord", "mail-dns-dmarc")!.inputs.content).toBe(
+      '"v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
     );
   });
 });

@@ -228,6 +228,36 @@ describe("NoSmtpEgressSecurityGroup refuses bad input before registering any chi
       { networkAclIds: ["sg-123"] },
       'NoSmtpEgressSecurityGroup "bad": invalid networkAclIds[0] "sg-123": it is not a network ACL id. Fix: Give an id such as acl-0123456789abcdef0.',
     ],
+    [
+      "network ACL ids given as one string",
+      { networkAclIds: "acl-0123456789abcdef0" as unknown as string[] },
+      'NoSmtpEgressSecurityGroup "bad": invalid networkAclIds "acl-0123456789abcdef0": it must be a list (a plain array). Fix: List ids such as ["acl-0123456789abcdef0"], or leave it out for none.',
+    ],
+    [
+      "a VPC id given as null",
+      { vpcId: null as unknown as string },
+      'NoSmtpEgressSecurityGroup "bad": invalid vpcId null: it must be a VPC id, as a string or an Output. Fix: Give an id such as vpc-0123456789abcdef0.',
+    ],
+    [
+      "a CIDR that is not a string",
+      { egress: [{ protocol: "tcp", fromPort: 443, cidrs: [null as unknown as string] }] },
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0].cidrs[0] null: it must be a CIDR such as 10.0.0.0/8 or 2001:db8::/32, as a string. Fix: Write the destination as a string.',
+    ],
+    [
+      "an ICMP type out of range",
+      { egress: [{ protocol: "icmp", fromPort: 300 }] },
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0].fromPort 300: for ICMP it must be a type (fromPort) or code (toPort) from 0 to 255, or -1 for all. Fix: Leave it out for all ICMP.',
+    ],
+    [
+      "a description EC2 refuses",
+      { description: "Mail – no port 25" },
+      'NoSmtpEgressSecurityGroup "bad": invalid description "Mail – no port 25": it must be 1 to 255 characters of letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (what EC2 accepts). Fix: Describe the group in those characters, or leave it out for the default.',
+    ],
+    [
+      "an allowance field that does not exist",
+      { egress: [{ protocol: "tcp", fromPort: 443, port: 443 } as never] },
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0] {"protocol":"tcp","fromPort":443,"port":443}: "port" is not one of its fields (protocol, fromPort, toPort, cidrs, description). Fix: Remove it or correct its spelling.',
+    ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
     await expectRefusal(

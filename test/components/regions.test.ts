@@ -7,7 +7,7 @@
 import { MailDomain, MailDomainArgs } from "../../components/mailDomain";
 import { execFile } from "child_process";
 import * as path from "path";
-import { dkimTokensFor } from "../../testing/simulator";
+import { dkimTokensFor } from "../../tools/simulator";
 import {
   expectRefusal,
   ProviderSimulator,
@@ -140,7 +140,9 @@ describe("MailDomain registers the records AWS publishes for its region", () => 
           ["-r", "ts-node/register/transpile-only", PROGRAM, region],
           { cwd: ROOT },
           (error, stdout) =>
-            error && error.code !== 1 ? fail(new Error(error.message)) : done(stdout),
+            error && error.code !== 1
+              ? fail(new Error(error.message, { cause: error }))
+              : done(stdout),
         ),
       );
     const [bad, good] = await Promise.all([run("eu-west-9"), run("eu-west-1")]);

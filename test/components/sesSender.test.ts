@@ -406,9 +406,64 @@ describe("SesSender refuses bad input before registering any child", () => {
       { domain: "example.com", byodkim: { selector: "my_selector" } },
       'SesSender "bad": invalid byodkim.selector "my_selector": it must be one DNS label of lower-case letters, digits and inner hyphens. Fix: Use a selector such as "mailguard" (the default).',
     ],
+    [
+      "alarms given as null",
+      { domain: "example.com", alarms: null as unknown as false },
+      'SesSender "bad": invalid alarms null: it must be true, false or { bounceRate, complaintRate, actions }. Fix: Pass false for no alarms, an object to tune them, or leave it out for the defaults.',
+    ],
+    [
+      "an ICANN public suffix as the domain",
+      { domain: "co.uk" },
+      'SesSender "bad": invalid domain "co.uk": "co.uk" is a public suffix (Public Suffix List, names are registered under it), not a domain anyone can send mail from. Fix: Use the registrable domain you hold under it, such as example.co.uk.',
+    ],
+    [
+      "a private-section public suffix as the domain",
+      { domain: "GitHub.io" },
+      'SesSender "bad": invalid domain "GitHub.io": "github.io" is a public suffix (Public Suffix List, in the list\'s private section: its operator hands out names under it), not a domain anyone can send mail from. Fix: Use the registrable domain you hold under it, such as <your-name>.github.io.',
+    ],
+    [
+      "a DKIM domain that is not a string, without a region",
+      { domain: "example.com", dkimDomain: 42 as unknown as string },
+      'SesSender "bad": invalid dkimDomain 42: 42 is not an SES DKIM domain (dkim.amazonses.com or dkim.<region>.amazonses.com). Fix: Give the DKIM domain the AWS General Reference, Amazon SES endpoints and quotas lists for the SES region, or leave dkimDomain out to use mailguard\'s table.',
+    ],
+    [
+      "a misspelt argument, which would otherwise be ignored",
+      { domain: "example.com", regoin: "eu-west-1" } as ConstructorParameters<typeof SesSender>[1],
+      'SesSender "bad": invalid regoin "eu-west-1": it is not an argument of SesSender. Fix: Remove it or correct its spelling (did you mean region?); the arguments are domain, region, newRegion, dkimDomain, mailFromDomain, behaviorOnMxFailure, byodkim, configurationSetName, eventTopicArn, alarms, tags.',
+    ],
+    [
+      "arguments that are not an object",
+      null as unknown as ConstructorParameters<typeof SesSender>[1],
+      'SesSender "bad": invalid args null: it must be an object of SesSender arguments. Fix: Pass an object such as { domain: "example.com" }.',
+    ],
+    [
+      "a tag whose value is not a string",
+      { domain: "example.com", tags: { team: 7 as unknown as string } },
+      'SesSender "bad": invalid tags.team 7: a tag value must be a string of at most 256 characters. Fix: Give the tag a string value.',
+    ],
+    [
+      "a tag name AWS reserves",
+      { domain: "example.com", tags: { "aws:team": "mail" } },
+      'SesSender "bad": invalid tags {"aws:team":"mail"}: the tag name "aws:team" starts with "aws:", which AWS reserves for its own tags. Fix: Rename the tag.',
+    ],
+    [
+      "an empty event topic ARN",
+      { domain: "example.com", eventTopicArn: "" },
+      'SesSender "bad": invalid eventTopicArn "": it must be an SNS topic ARN, as a string or an Output. Fix: Give an ARN such as arn:aws:sns:eu-west-1:123456789012:ses-events, or leave it out to have one created.',
+    ],
+    [
+      "byodkim given as 0, which used to mean Easy DKIM silently",
+      { domain: "example.com", byodkim: 0 as unknown as boolean },
+      'SesSender "bad": invalid byodkim 0: it must be true, false or { selector }. Fix: Pass true for a key under the selector "mailguard", { selector: "s2026" } for another selector, or leave it out for Easy DKIM.',
+    ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, args, message) => {
     await expectRefusal(sim, `${COMPONENT} bad`, () => new SesSender("bad", args), message);
+  });
+
+  it("sends from a name under a public suffix, such as a GitHub Pages user's", async () => {
+    const sender = await build("pages", { domain: "me.github.io", region: "eu-west-1" });
+    expect(sender.domain).toBe("me.github.io");
   });
 });
 

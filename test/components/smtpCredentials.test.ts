@@ -454,6 +454,31 @@ describe("SmtpCredentials refuses bad input before registering any child", () =>
       { domain: "example..com" },
       'SmtpCredentials "bad": invalid domain "example..com": Domain name "example..com" has an empty label (two dots in a row, or a leading dot). Fix: Remove the extra dot.',
     ],
+    [
+      "a region that is not a string, before the user, key and policy exist",
+      { region: 42 as unknown as string },
+      'SmtpCredentials "bad": invalid region 42: it must be an SES region code such as eu-west-1, as a string or an Output. Fix: Give the SES region (SesSender.region), or leave it out to use the provider\'s region.',
+    ],
+    [
+      "an identity ARN of another service",
+      { identityArn: "arn:aws:sns:eu-west-1:123456789012:topic" },
+      'SmtpCredentials "bad": invalid identityArn "arn:aws:sns:eu-west-1:123456789012:topic": it is not an SES identity ARN. Fix: Pass SesSender.identityArn, or an ARN such as arn:aws:ses:eu-west-1:123456789012:identity/example.com.',
+    ],
+    [
+      "a configuration set ARN that is not a string",
+      { configurationSetArn: 7 as unknown as string },
+      'SmtpCredentials "bad": invalid configurationSetArn 7: it must be an SES configuration set ARN, as a string or an Output. Fix: Pass SesSender.configurationSetArn, or an ARN such as arn:aws:ses:eu-west-1:123456789012:configuration-set/example-com-mailguard.',
+    ],
+    [
+      "a KMS key that is not one",
+      { secretKmsKeyId: "my key" },
+      'SmtpCredentials "bad": invalid secretKmsKeyId "my key": it is not a KMS key id, alias or ARN. Fix: Give a key id, an alias such as alias/mail-secrets, or a key ARN; or leave it out for aws/secretsmanager.',
+    ],
+    [
+      "a credentials version given as null",
+      { credentialsVersion: null as unknown as number },
+      'SmtpCredentials "bad": invalid credentialsVersion null: it must be a whole number of at least 1. Fix: Start at 1 and add one for each rotation.',
+    ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
     await expectRefusal(
@@ -461,6 +486,20 @@ describe("SmtpCredentials refuses bad input before registering any child", () =>
       `${COMPONENT} bad`,
       () => new SmtpCredentials("bad", { ...BASE, ...change }),
       message,
+    );
+  });
+
+  it("takes ARNs, region and KMS key as Outputs, checked when they resolve", async () => {
+    const creds = await build("smtp", {
+      ...BASE,
+      identityArn: pulumi.output(IDENTITY),
+      configurationSetArn: pulumi.output(SET),
+      region: pulumi.output("eu-west-1"),
+      secretKmsKeyId: pulumi.output("alias/mail-secrets"),
+    });
+    expect((await resolve(creds.bundle)).value!.host).toBe("email-smtp.eu-west-1.amazonaws.com");
+    expect(onlyOfType(sim, "aws:secretsmanager/secret:Secret").inputs.kmsKeyId).toBe(
+      "alias/mail-secrets",
     );
   });
 });

@@ -267,13 +267,10 @@ describe("checkEasyDkimCname", () => {
     const domainArb = domainName;
     fc.assert(
       fc.property(tokenArb, tokenArb, domainArb, (a, b, domain) => {
-        expect(
-          checkEasyDkimCname(`${a}._domainkey.${domain}`, `${a}.dkim.amazonses.com`),
-        ).toEqual([]);
-        const mismatch = checkEasyDkimCname(
-          `${a}._domainkey.${domain}`,
-          `${b}.dkim.amazonses.com`,
+        expect(checkEasyDkimCname(`${a}._domainkey.${domain}`, `${a}.dkim.amazonses.com`)).toEqual(
+          [],
         );
+        const mismatch = checkEasyDkimCname(`${a}._domainkey.${domain}`, `${b}.dkim.amazonses.com`);
         expect(mismatch.map((f) => f.code)).toEqual(a === b ? [] : ["dkim-cname-token-mismatch"]);
       }),
     );

@@ -60,7 +60,9 @@ describe("Easy DKIM CNAME shapes against the shared vectors", () => {
     expect(cnames.filter((c) => c.region === "me-central-1")).toHaveLength(2);
     expect(cnames.filter((c) => c.region === "eu-west-1")).toHaveLength(1);
     expect(
-      cnames.filter((c) => c.region === undefined && /\.dkim\.[a-z]+-[a-z]+-[0-9]+\./.test(c.target)),
+      cnames.filter(
+        (c) => c.region === undefined && /\.dkim\.[a-z]+-[a-z]+-[0-9]+\./.test(c.target),
+      ),
     ).toHaveLength(1);
   });
 

@@ -6,8 +6,11 @@ import {
   analyzeReportAuthorization,
   buildDmarc,
   checkDmarcOptions,
+  DMARC_ENFORCEMENT_DEFAULTS,
   DmarcOptions,
   DmarcPolicy,
+  effectivePolicy,
+  effectivePolicyFindings,
   externalReportDestinations,
   hasRegistrableDomain,
   isDmarcRecord,
@@ -491,5 +494,93 @@ describe("hasRegistrableDomain", () => {
     ["com", false],
   ])("says whether %s lies under a registrable domain of a listed suffix", (name, expected) => {
     expect(hasRegistrableDomain(name)).toBe(expected);
+  });
+});
+
+describe("effectivePolicy and effectivePolicyFindings (the judgement of dmarc-policy-enforced)", () => {
+  const codesOf = (value: string, config = {}) =>
+    effectivePolicyFindings(value, config).map((f) => f.code);
+
+  it("defaults to the pack's configuration: quarantine, pct 100", () => {
+    expect(DMARC_ENFORCEMENT_DEFAULTS).toEqual({
+      minimumPolicy: "quarantine",
+      requireFullPct: true,
+    });
+  });
+
+  it.each([
+    ["v=DMARC1; p=reject", "reject"],
+    ["v=DMARC1; p=reject; sp=none", "none"],
+    ["v=DMARC1; p=reject; np=quarantine", "quarantine"],
+    ["v=DMARC1; p=reject; t=y", "quarantine"],
+    ["v=DMARC1; p=quarantine; t=y", "none"],
+    ["v=DMARC1; p=none; t=y", "none"],
+  ])("reads %s as applying %s at worst", (value, policy) => {
+    expect(effectivePolicy(analyzeDmarc(value).record!)).toBe(policy);
+  });
+
+  it.each([
+    ["v=DMARC1; p=quarantine", {}, []],
+    ["v=DMARC1; p=none", {}, ["dmarc-policy-below-minimum"]],
+    ["v=DMARC1; p=none", { minimumPolicy: "none" }, []],
+    ["v=DMARC1; p=reject; sp=none; np=none", {}, Array(2).fill("dmarc-policy-below-minimum")],
+    ["v=DMARC1; p=quarantine; t=y", {}, ["dmarc-test-mode-below-minimum"]],
+    ["v=DMARC1; p=quarantine; t=y", { minimumPolicy: "none" }, []],
+    ["v=DMARC1; p=reject; t=y", {}, []],
+    ["v=DMARC1; p=reject; t=y", { minimumPolicy: "reject" }, ["dmarc-test-mode-below-minimum"]],
+    ["v=DMARC1; p=reject; pct=50", {}, ["dmarc-partial-pct"]],
+    ["v=DMARC1; p=reject; pct=50", { requireFullPct: false }, []],
+    ["v=DMARC1; p=reject; pct=100", {}, []],
+    ["v=DMARC1; p=quarantine", { minimumPolicy: "reject" }, ["dmarc-policy-below-minimum"]],
+    ["v=DMARC1; p=none", { minimumPolicy: "strict" }, ["dmarc-policy-below-minimum"]],
+    ["p=none; v=DMARC1", {}, []],
+  ])("judges %s under %j", (value, config, expected) => {
+    expect(codesOf(value, config)).toEqual(expected);
+  });
+
+  it("words each finding so that message plus fix is the policy's violation text", () => {
+    expect(effectivePolicyFindings("v=DMARC1; p=none; pct=20")).toEqual([
+      {
+        severity: "error",
+        code: "dmarc-policy-below-minimum",
+        message:
+          'DMARC p=none in "v=DMARC1; p=none; pct=20" is weaker than quarantine, so receivers deliver mail that fails DMARC.',
+        fix: "set p=quarantine once reports show legitimate mail passing (mailguard's MailDomain defaults to quarantine).",
+      },
+      {
+        severity: "error",
+        code: "dmarc-partial-pct",
+        message:
+          'DMARC pct=20 in "v=DMARC1; p=none; pct=20" applies the policy to only 20% of failing mail.',
+        fix: "remove pct or set pct=100.",
+      },
+    ]);
+  });
+
+  it("accepts a record exactly when the policy it applies at worst meets the minimum (and pct is full)", () => {
+    const RANK: Record<DmarcPolicy, number> = { none: 0, quarantine: 1, reject: 2 };
+    const policy = fc.constantFrom<DmarcPolicy>("none", "quarantine", "reject");
+    const record = fc.record(
+      {
+        p: policy,
+        sp: policy,
+        np: policy,
+        t: fc.constantFrom<"y" | "n">("y", "n"),
+        pct: fc.integer({ min: 0, max: 100 }),
+      },
+      { requiredKeys: ["p"] },
+    );
+    fc.assert(
+      fc.property(record, policy, fc.boolean(), (r, minimumPolicy, requireFullPct) => {
+        const value = buildDmarc(r);
+        const passes =
+          RANK[effectivePolicy(analyzeDmarc(value).record!)] >= RANK[minimumPolicy] &&
+          (!requireFullPct || r.pct === undefined || r.pct === 100);
+        expect(effectivePolicyFindings(value, { minimumPolicy, requireFullPct })).toEqual(
+          passes ? [] : expect.arrayContaining([expect.objectContaining({ severity: "error" })]),
+        );
+      }),
+      { seed: 9, numRuns: 500 },
+    );
   });
 });

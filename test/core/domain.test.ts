@@ -1,4 +1,11 @@
-import { checkDomainName, isSameOrSubdomain } from "../../policies/core/domain";
+import {
+  checkDomainName,
+  isPublicSuffix,
+  isSameOrSubdomain,
+  publicSuffixFindings,
+  publicSuffixOf,
+} from "../../policies/core/domain";
+import { hasRegistrableDomain, organizationalDomain } from "../../policies/core/dmarc";
 
 const codes = (input: string, opts?: { allowUnderscore?: boolean }): string[] =>
   checkDomainName(input, opts).findings.map((f) => f.code);
@@ -93,5 +100,69 @@ describe("isSameOrSubdomain", () => {
     ["", "example.com", false],
   ])("isSameOrSubdomain(%j, %j) is %s", (name, parent, expected) => {
     expect(isSameOrSubdomain(name, parent)).toBe(expected);
+  });
+});
+
+describe("public suffixes", () => {
+  it.each([
+    ["example.com", "com", "example.com", "icann"],
+    ["mail.example.co.uk", "co.uk", "example.co.uk", "icann"],
+    ["Co.UK.", "co.uk", undefined, "icann"],
+    ["me.github.io", "github.io", "me.github.io", "private"],
+    ["github.io", "github.io", undefined, "private"],
+    ["mail.internal", "internal", "mail.internal", "none"],
+  ])("reads %s as suffix %s, registrable %s, from the %s section", (name, suffix, reg, section) => {
+    expect(publicSuffixOf(name)).toEqual({ suffix, registrable: reg, section });
+  });
+
+  it.each([
+    ["com", true],
+    ["co.uk", true],
+    ["github.io", true],
+    ["s3.amazonaws.com", true],
+    ["example.com", false],
+    ["example.co.uk", false],
+    ["me.github.io", false],
+    ["internal", false],
+    ["mail.internal", false],
+  ])("isPublicSuffix(%j) is %s", (name, expected) => {
+    expect(isPublicSuffix(name)).toBe(expected);
+  });
+
+  it("refuses an ICANN suffix with a registrable domain under it as the fix", () => {
+    expect(publicSuffixFindings("co.uk")).toEqual([
+      {
+        severity: "error",
+        code: "domain-public-suffix",
+        message:
+          '"co.uk" is a public suffix (Public Suffix List, names are registered under it), not a domain anyone can send mail from.',
+        fix: "Use the registrable domain you hold under it, such as example.co.uk.",
+      },
+    ]);
+  });
+
+  it("refuses a private-section suffix with your own name under it as the fix", () => {
+    expect(publicSuffixFindings("GitHub.io.")).toEqual([
+      {
+        severity: "error",
+        code: "domain-public-suffix",
+        message:
+          '"github.io" is a public suffix (Public Suffix List, in the list\'s private section: its operator hands out names under it), not a domain anyone can send mail from.',
+        fix: "Use the registrable domain you hold under it, such as <your-name>.github.io.",
+      },
+    ]);
+  });
+
+  it("finds nothing wrong with a registrable domain, a name under one, or an unlisted name", () => {
+    for (const name of ["example.com", "mail.example.co.uk", "me.github.io", "mail.internal"])
+      expect(publicSuffixFindings(name)).toEqual([]);
+  });
+
+  it("agrees with the DMARC helpers: a suffix has no registrable domain and is its own org domain", () => {
+    for (const name of ["com", "co.uk", "github.io", "example.co.uk", "a.b.me.github.io"]) {
+      const view = publicSuffixOf(name);
+      expect(hasRegistrableDomain(name)).toBe(!isPublicSuffix(name));
+      expect(organizationalDomain(name)).toBe(view.registrable ?? name);
+    }
   });
 });

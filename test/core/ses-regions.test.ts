@@ -9,6 +9,7 @@ import {
   sesRegion,
   smtpHostOf,
   dkimDomainFindings,
+  dkimDomainShapeFindings,
 } from "../../policies/core/ses-regions";
 
 /*
@@ -157,6 +158,38 @@ describe("resolveSesRegion", () => {
     expect(
       resolveSesRegion("eu-west-1", { dkimDomain: "dkim.example.com" }).findings.map((f) => f.code),
     ).toEqual(["ses-dkim-domain"]);
+  });
+});
+
+describe("dkimDomainShapeFindings", () => {
+  it.each([[undefined], ["dkim.amazonses.com"], ["dkim.ap-east-9.amazonses.com"]])(
+    "accepts %j",
+    (value) => {
+      expect(dkimDomainShapeFindings(value, "eu-west-1")).toEqual([]);
+    },
+  );
+
+  it.each([
+    [null, "null"],
+    [42, "42"],
+    ["", '""'],
+    [{}, "{}"],
+    ["dkim.example.com", '"dkim.example.com"'],
+  ])("refuses %j, quoting it, without a region to name", (value, shown) => {
+    expect(dkimDomainShapeFindings(value)).toEqual([
+      {
+        severity: "error",
+        code: "ses-dkim-domain",
+        message: `${shown} is not an SES DKIM domain (dkim.amazonses.com or dkim.<region>.amazonses.com).`,
+        fix: "Give the DKIM domain the AWS General Reference, Amazon SES endpoints and quotas lists for the SES region, or leave dkimDomain out to use mailguard's table.",
+      },
+    ]);
+  });
+
+  it("names the region in the fix when it is known, as resolveSesRegion does", () => {
+    expect(dkimDomainShapeFindings("x", "eu-west-1")).toEqual(
+      resolveSesRegion("eu-west-1", { dkimDomain: "x" }).findings,
+    );
   });
 });
 

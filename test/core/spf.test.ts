@@ -6,7 +6,9 @@ import {
   domainSpecError,
   isSpfRecord,
   mergeSpf,
+  SpfOptions,
 } from "../../policies/core/spf";
+import { errorsOf } from "../../policies/core/finding";
 
 const permCodes = (record: string): string[] => analyzeSpf(record).permerrors.map((f) => f.code);
 const adviceOf = (record: string): Array<[string, string]> =>
@@ -335,6 +337,32 @@ describe("buildSpf", () => {
     expect(() => buildSpf(opts)).toThrow(`SPF option ${path} = `);
   });
 
+  it.each([
+    [{ ip4: "192.0.2.1" }, 'SPF option ip4 = "192.0.2.1": not a list.'],
+    [{ ip6: {} }, "SPF option ip6 = {}: not a list."],
+    [{ includes: null }, "SPF option includes = null: not a list."],
+    [{ a: 1 }, "SPF option a = 1: neither true, false nor a list of domains."],
+    [
+      { mx: "mx.example.com" },
+      'SPF option mx = "mx.example.com": neither true, false nor a list of domains.',
+    ],
+    [{ includes: [null] }, "SPF option includes[0] = null: not a string."],
+    [{ all: 0 }, 'SPF option all = 0: not one of "-", "~", "?".'],
+  ])(
+    "refuses options of the wrong type, %j, with a finding instead of a TypeError",
+    (opts, message) => {
+      const errors = errorsOf(checkSpfOptions(opts as unknown as SpfOptions));
+      expect(errors.map((f) => f.message)).toContain(message);
+      expect(errorsOf(mergeSpf(undefined, opts as unknown as SpfOptions).findings)).toEqual(errors);
+    },
+  );
+
+  it.each([[null], ["include:x"], [[]]])("refuses options that are not an object: %j", (opts) => {
+    expect(checkSpfOptions(opts as unknown as SpfOptions).map((f) => f.code)).toEqual([
+      "spf-invalid-options",
+    ]);
+  });
+
   it("refuses +all and world-wide ranges even next to other bad options", () => {
     const codes = checkSpfOptions({ all: "+", ip4: ["0.0.0.0/0", "nope"] }).map((f) => f.code);
     expect(codes).toEqual(
@@ -358,6 +386,19 @@ describe("buildSpf", () => {
 
 describe("mergeSpf", () => {
   const ses = { includes: ["amazonses.com"] };
+
+  it("refuses an existing value that is not a string, instead of throwing", () => {
+    expect(mergeSpf(42 as unknown as string, ses)).toEqual({
+      findings: [
+        {
+          severity: "error",
+          code: "spf-merge-not-spf",
+          message: "The existing value 42 is not a string, so there is nothing to merge into.",
+          fix: "Pass the TXT value that starts with v=spf1 (or undefined when there is none).",
+        },
+      ],
+    });
+  });
 
   it("builds a fresh record when there is none", () => {
     expect(mergeSpf(undefined, ses)).toEqual({
