@@ -182,7 +182,7 @@ export function recordSetsOf(
 }
 
 /**
- * The stack half of the record-set policies: each record set ({@link recordSetsOf}) judged
+ * The stack half of the record-set policies: each record set (from {@link recordSetsOf}) judged
  * together by `judge`, which returns set-level findings only (what no single value shows, such as
  * several records or none at a name); each value is judged by the resource check. A Cloudflare
  * record holds one value, so every Cloudflare name is judged here, even one published by a single
@@ -191,13 +191,12 @@ export function recordSetsOf(
  * the check stays linear in its size.
  */
 export function judgeRecordSets(
-  records: readonly StackRecord<StackItem>[],
-  belongs: (name: string, values: readonly string[]) => boolean,
+  sets: readonly RecordSet[],
   judge: (values: string[], group: RecordSetGroup) => Finding[],
   what: string,
   reportViolation: ReportViolation,
 ): void {
-  for (const { label, records: group } of recordSetsOf(records, belongs)) {
+  for (const { label, records: group } of sets) {
     const first = group[0];
     if (group.length < 2 && first.view.provider === "route53") {
       continue;
@@ -231,7 +230,7 @@ export function sharedRecordSetCheck(
 ): NonNullable<StackValidationPolicy["validateStack"]> {
   return (args, reportViolation) => {
     const records = stackRecordsOf(stackItems(args.resources, RECORD_SET_STACK_TYPES));
-    judgeRecordSets(records, belongs, judge, what, reportViolation);
+    judgeRecordSets(recordSetsOf(records, belongs), judge, what, reportViolation);
   };
 }
 
