@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import {
   analyzeSpf,
   checkSpfRecordSet,
@@ -604,5 +606,20 @@ describe("spf-record-valid across the stack (RFC 7208 evaluation through the sta
       expect(pending.violations).toEqual([]);
       expect(pending.previewNote).toMatch(/\.name can't be known during preview/);
     });
+  });
+});
+
+describe("docs/policies.md", () => {
+  it("shows the message spf-record-valid gives for its loop example", async () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "policies.md"), "utf8");
+    const shown = doc
+      .split("\n")
+      .filter((l) => l.startsWith('cloudflare:index/dnsRecord:DnsRecord "apex": the SPF record'));
+    const stack = stackOf([
+      rec("example.com", "TXT", "v=spf1 include:_spf.example.com -all", "apex"),
+      rec("_spf.example.com", "TXT", "v=spf1 ip4:192.0.2.0/24 include:example.com -all", "spf"),
+    ]);
+    const out = await runStack(spfRecordValid, stackResources("cloudflare", stack));
+    expect(shown).toEqual([out.violations[0]]);
   });
 });
