@@ -78,10 +78,11 @@ function evaluate(
     const resolver = new StackSpfResolver(dns, () => [UNKNOWN_SPF], { name, values });
     const result = checkHost({ ip, mailFrom: `postmaster@${name}`, helo: name }, resolver);
     last = { result, resolver };
-    const listed = (result.matches ?? []).some(
+    // A term other than all matched: this address is listed, and evaluation stopped early.
+    const authorized = (result.matches ?? []).some(
       (m) => !["all", "include"].includes(mechanismOf(m.term)),
     );
-    if (!listed) {
+    if (!authorized) {
       break;
     }
   }
