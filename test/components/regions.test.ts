@@ -139,7 +139,8 @@ describe("MailDomain registers the records AWS publishes for its region", () => 
           process.execPath,
           ["-r", "ts-node/register/transpile-only", PROGRAM, region],
           { cwd: ROOT },
-          (error, stdout) => (error && error.code !== 1 ? fail(error) : done(stdout)),
+          (error, stdout) =>
+            error && error.code !== 1 ? fail(new Error(error.message)) : done(stdout),
         ),
       );
     const [bad, good] = await Promise.all([run("eu-west-9"), run("eu-west-1")]);
