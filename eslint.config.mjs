@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "bin/**", "policies/node_modules/**", "policies/bin/**", "*.js", "*.mjs", "test/helpers/*.js"] },
+  { ignores: ["node_modules/**", "bin/**", "policies/node_modules/**", "policies/bin/**", "*.js", "*.mjs", "test/**/*.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -12,6 +12,9 @@ export type SpfResult =
 /** Thrown by a resolver for a temporary DNS failure (timeout, SERVFAIL): the result is temperror. */
 export class SpfTempError extends Error {}
 
+/** The record types a void lookup (RFC 7208 4.6.4) can be counted for. */
+export type SpfVoidType = "A" | "AAAA" | "MX" | "PTR";
+
 /** DNS answers for check_host. Each method returns [] for NXDOMAIN or no answers. */
 export interface SpfResolver {
   /** TXT values at the name, each already joined from its strings. */
@@ -22,6 +25,13 @@ export interface SpfResolver {
   mx(name: string): string[];
   /** PTR targets of an `in-addr.arpa` / `ip6.arpa` name. */
   ptr(name: string): string[];
+  /**
+   * Optional: whether an empty answer for `name` is a void lookup (RFC 7208 4.6.4). A resolver
+   * that cannot tell whether the name has records (it answers [] for what it does not know) says
+   * false, and the lookup is not counted against the limit of 2. Without it, every empty answer is
+   * a void lookup.
+   */
+  isVoid?(name: string, type: SpfVoidType): boolean;
 }
 
 export interface SpfCheckRequest {
@@ -36,15 +46,77 @@ export interface SpfCheckRequest {
   timestamp?: number;
 }
 
+/** What a permerror came from. */
+export type SpfErrorKind =
+  /** An include or redirect reaches a domain whose record is being evaluated: it never ends. */
+  | "loop"
+  /** More than 10 DNS-querying terms. */
+  | "lookup-limit"
+  /** More than 2 void lookups. */
+  | "void-limit"
+  /** More than 10 MX hosts for an `mx` term. */
+  | "mx-limit"
+  /** Several SPF records at one name. */
+  | "multiple-records"
+  /** An include or redirect target without an SPF record. */
+  | "no-record"
+  /** A record that does not parse, or a macro that does not expand. */
+  | "invalid-record";
+
+/** Where a permerror arose, for callers that explain it. */
+export interface SpfError {
+  kind: SpfErrorKind;
+  /**
+   * The include/redirect chain from the checked domain to the record where evaluation stopped
+   * (lower case, no trailing dot).
+   */
+  chain: string[];
+  /** The term of that record that caused it, as written (absent for record-level errors). */
+  term?: string;
+  /** The name the term queried, after macro expansion: for a loop, the domain reached again. */
+  target?: string;
+}
+
+/** One step of an evaluation: a term of the record at `domain`. */
+export interface SpfStep {
+  /** The domain whose record holds the term. */
+  domain: string;
+  /** The term as written. */
+  term: string;
+  /** The name it queried, after macro expansion (void lookups only). */
+  target?: string;
+}
+
 export interface SpfCheckResult {
   result: SpfResult;
   /** The publisher's explanation (`exp=`) for a fail, when it could be expanded. */
   explanation?: string;
   /** Why evaluation ended as it did. */
   reason: string;
+  /** For a permerror: what it came from and where. */
+  error?: SpfError;
+  /** Every DNS-querying term evaluated, in order, the one over the limit included. */
+  lookups?: SpfStep[];
+  /** The lookups that were void, in order, the one over the limit included. */
+  voids?: SpfStep[];
+  /** Every mechanism that matched, at any depth, in the order they matched (inner first). */
+  matches?: SpfStep[];
 }
 
-class SpfPermError extends Error {}
+type SpfErrorDetail = Omit<SpfError, "chain"> & { chain: readonly string[] };
+
+class SpfPermError extends Error {
+  readonly detail: SpfError;
+  constructor(message: string, detail: SpfErrorDetail) {
+    super(message);
+    this.detail = { ...detail, chain: [...detail.chain] };
+  }
+}
+
+/** A domain as loop detection compares it: lower case, without a trailing dot. */
+function bareDomain(name: string): string {
+  return name.toLowerCase().replace(/\.$/, "");
+}
 
 const QUALIFIER_RESULT: Record<SpfQualifier, SpfResult> = {
   "+": "pass",
@@ -87,6 +159,11 @@ function truncateDomain(name: string): string {
 class Evaluation {
   lookups = 0;
   voids = 0;
+  readonly lookupSteps: SpfStep[] = [];
+  readonly voidSteps: SpfStep[] = [];
+  readonly matchSteps: SpfStep[] = [];
+  /** The domains whose records are being evaluated, outermost first (include and redirect). */
+  private readonly chain: string[] = [];
   private validated?: string;
 
   constructor(
@@ -97,20 +174,40 @@ class Evaluation {
     private readonly request: SpfCheckRequest,
   ) {}
 
-  private countLookup(): void {
+  private countLookup(term: SpfTerm, domain: string): void {
     this.lookups++;
+    this.lookupSteps.push({ domain, term: term.text });
     if (this.lookups > MAX_NAME_LOOKUPS) {
-      throw new SpfPermError(`more than ${MAX_NAME_LOOKUPS} DNS-querying terms`);
+      throw new SpfPermError(`more than ${MAX_NAME_LOOKUPS} DNS-querying terms`, {
+        kind: "lookup-limit",
+        chain: this.chain,
+        term: term.text,
+      });
     }
   }
 
-  private countVoid(answers: unknown[]): void {
-    if (answers.length === 0) {
-      this.voids++;
-      if (this.voids > MAX_VOID_LOOKUPS) {
-        throw new SpfPermError(`more than ${MAX_VOID_LOOKUPS} void lookups`);
-      }
+  private countVoid(
+    answers: unknown[],
+    term: SpfTerm,
+    domain: string,
+    name: string,
+    type: SpfVoidType,
+  ): void {
+    if (answers.length > 0 || this.resolver.isVoid?.(name, type) === false) return;
+    this.voids++;
+    this.voidSteps.push({ domain, term: term.text, target: name });
+    if (this.voids > MAX_VOID_LOOKUPS) {
+      throw new SpfPermError(`more than ${MAX_VOID_LOOKUPS} void lookups`, {
+        kind: "void-limit",
+        chain: this.chain,
+        term: term.text,
+        target: name,
+      });
     }
+  }
+
+  private addressType(): "A" | "AAAA" {
+    return this.ip.kind() === "ipv4" ? "A" : "AAAA";
   }
 
   private addresses(name: string): Address[] {
@@ -141,6 +238,10 @@ class Evaluation {
     return this.validated;
   }
 
+  private macroError(message: string): SpfPermError {
+    return new SpfPermError(message, { kind: "invalid-record", chain: this.chain });
+  }
+
   /** Expands a macro-string (RFC 7208 7). Throws SpfPermError on a syntax error. */
   expand(text: string, domain: string, explain: boolean): string {
     let out = "";
@@ -161,10 +262,10 @@ class Evaluation {
         continue;
       }
       const m = /^%\{([A-Za-z])([0-9]*)([rR]?)([.\-+,/_=]*)\}/.exec(text.slice(i));
-      if (!m) throw new SpfPermError(`malformed macro in ${JSON.stringify(text)}`);
+      if (!m) throw this.macroError(`malformed macro in ${JSON.stringify(text)}`);
       const letter = m[1].toLowerCase();
       if (!explain && EXPLAIN_ONLY_MACRO_LETTERS.includes(letter)) {
-        throw new SpfPermError(`macro ${m[0]} outside explanation text`);
+        throw this.macroError(`macro ${m[0]} outside explanation text`);
       }
       let value: string;
       switch (letter) {
@@ -205,14 +306,14 @@ class Evaluation {
           value = String(this.request.timestamp ?? Math.floor(Date.now() / 1000));
           break;
         default:
-          throw new SpfPermError(`unknown macro letter in ${m[0]}`);
+          throw this.macroError(`unknown macro letter in ${m[0]}`);
       }
       const delimiters = m[4] === "" ? "." : m[4];
       let parts = value.split(new RegExp(`[${delimiters.replace(/[-\\\]^]/g, "\\$&")}]`));
       if (m[3] !== "") parts = parts.reverse();
       if (m[2] !== "") {
         const keep = Number(m[2]);
-        if (keep === 0) throw new SpfPermError(`macro ${m[0]} keeps zero labels`);
+        if (keep === 0) throw this.macroError(`macro ${m[0]} keeps zero labels`);
         parts = parts.slice(-keep);
       }
       value = parts.join(".");
@@ -226,6 +327,22 @@ class Evaluation {
     return term.domain === undefined
       ? domain
       : truncateDomain(this.expand(term.domain, domain, false));
+  }
+
+  /**
+   * The domain an include or redirect hands evaluation to. A domain whose record is being
+   * evaluated already would be evaluated again and again until the lookup limit: a permerror
+   * every receiver reaches, reported here as the loop it is.
+   */
+  private nextDomain(term: SpfTerm, domain: string): string {
+    const next = this.target(term, domain);
+    if (this.chain.includes(bareDomain(next))) {
+      throw new SpfPermError(
+        `${JSON.stringify(term.text)} at ${domain} leads back to ${bareDomain(next)} (${[...this.chain, bareDomain(next)].join(" -> ")})`,
+        { kind: "loop", chain: this.chain, term: term.text, target: bareDomain(next) },
+      );
+    }
+    return next;
   }
 
   /** Whether one mechanism matches; throws SpfPermError / SpfTempError. */
@@ -248,31 +365,39 @@ class Evaluation {
         );
       }
       case "a": {
-        this.countLookup();
-        const addresses = this.addresses(this.target(term, domain));
-        this.countVoid(addresses);
+        this.countLookup(term, domain);
+        const name = this.target(term, domain);
+        const addresses = this.addresses(name);
+        this.countVoid(addresses, term, domain, name, this.addressType());
         return this.matches(addresses, term.cidr4, term.cidr6);
       }
       case "mx": {
-        this.countLookup();
-        const hosts = this.resolver.mx(this.target(term, domain));
-        this.countVoid(hosts);
+        this.countLookup(term, domain);
+        const name = this.target(term, domain);
+        const hosts = this.resolver.mx(name);
+        this.countVoid(hosts, term, domain, name, "MX");
         if (hosts.length > MAX_NAME_LOOKUPS) {
-          throw new SpfPermError(`more than ${MAX_NAME_LOOKUPS} MX hosts`);
+          throw new SpfPermError(`more than ${MAX_NAME_LOOKUPS} MX hosts`, {
+            kind: "mx-limit",
+            chain: this.chain,
+            term: term.text,
+            target: name,
+          });
         }
         return hosts.some((h) => this.matches(this.addresses(h), term.cidr4, term.cidr6));
       }
       case "ptr": {
-        this.countLookup();
+        this.countLookup(term, domain);
         const target = this.target(term, domain).toLowerCase().replace(/\.$/, "");
+        const reverse = reverseName(this.ip);
         let names: string[];
         try {
-          names = this.resolver.ptr(reverseName(this.ip));
+          names = this.resolver.ptr(reverse);
         } catch (e) {
           if (e instanceof SpfTempError) return false;
           throw e;
         }
-        this.countVoid(names);
+        this.countVoid(names, term, domain, reverse, "PTR");
         return names.slice(0, MAX_NAME_LOOKUPS).some((n) => {
           const name = n.toLowerCase().replace(/\.$/, "");
           if (name !== target && !name.endsWith(`.${target}`)) return false;
@@ -285,24 +410,40 @@ class Evaluation {
         });
       }
       case "exists": {
-        this.countLookup();
-        const answers = this.resolver.a(this.target(term, domain));
-        this.countVoid(answers);
+        this.countLookup(term, domain);
+        const name = this.target(term, domain);
+        const answers = this.resolver.a(name);
+        this.countVoid(answers, term, domain, name, "A");
         return answers.length > 0;
       }
       case "include": {
-        this.countLookup();
-        const inner = this.checkHost(this.target(term, domain));
+        this.countLookup(term, domain);
+        const next = this.nextDomain(term, domain);
+        const inner = this.checkHost(next);
         if (inner.result === "pass") return true;
         if (inner.result === "temperror") throw new SpfTempError(inner.reason);
-        if (inner.result === "permerror") throw new SpfPermError(inner.reason);
+        if (inner.result === "permerror") {
+          throw new SpfPermError(
+            inner.reason,
+            inner.error ?? { kind: "invalid-record", chain: [...this.chain, bareDomain(next)] },
+          );
+        }
         if (inner.result === "none") {
-          throw new SpfPermError(`${JSON.stringify(term.text)}: ${inner.reason}`);
+          throw new SpfPermError(`${JSON.stringify(term.text)}: ${inner.reason}`, {
+            kind: "no-record",
+            chain: this.chain,
+            term: term.text,
+            target: bareDomain(next),
+          });
         }
         return false;
       }
       default:
-        throw new SpfPermError(`unknown mechanism ${term.name}`);
+        throw new SpfPermError(`unknown mechanism ${term.name}`, {
+          kind: "invalid-record",
+          chain: this.chain,
+          term: term.text,
+        });
     }
   }
 
@@ -320,6 +461,15 @@ class Evaluation {
   }
 
   checkHost(domain: string): SpfCheckResult {
+    this.chain.push(bareDomain(domain));
+    try {
+      return this.evaluate(domain);
+    } finally {
+      this.chain.pop();
+    }
+  }
+
+  private evaluate(domain: string): SpfCheckResult {
     let records: string[];
     try {
       records = this.resolver.txt(domain).filter(isSpfRecord);
@@ -330,16 +480,26 @@ class Evaluation {
     }
     if (records.length === 0) return { result: "none", reason: `no SPF record at ${domain}` };
     if (records.length > 1)
-      return { result: "permerror", reason: `several SPF records at ${domain}` };
+      return {
+        result: "permerror",
+        reason: `several SPF records at ${domain}`,
+        error: { kind: "multiple-records", chain: [...this.chain] },
+      };
     const analysis = analyzeSpf(records[0]);
     const syntax = analysis.permerrors.filter((f) => f.code !== "spf-too-many-lookups");
-    if (syntax.length > 0) return { result: "permerror", reason: syntax[0].message };
+    if (syntax.length > 0)
+      return {
+        result: "permerror",
+        reason: syntax[0].message,
+        error: { kind: "invalid-record", chain: [...this.chain] },
+      };
     const mechanisms = analysis.terms.filter((t) => t.kind === "mechanism");
     const modifier = (name: string): SpfTerm | undefined =>
       analysis.terms.find((t) => t.kind === "modifier" && t.name === name);
     try {
       for (const term of mechanisms) {
         if (this.mechanismMatches(term, domain)) {
+          this.matchSteps.push({ domain: bareDomain(domain), term: term.text });
           const result = QUALIFIER_RESULT[term.qualifier ?? "+"];
           const explanation =
             result === "fail" ? this.explanation(modifier("exp"), domain) : undefined;
@@ -352,15 +512,26 @@ class Evaluation {
       }
       const redirect = modifier("redirect");
       if (redirect) {
-        this.countLookup();
-        const result = this.checkHost(this.target(redirect, domain));
+        this.countLookup(redirect, domain);
+        const next = this.nextDomain(redirect, domain);
+        const result = this.checkHost(next);
         if (result.result === "none") {
-          return { result: "permerror", reason: `redirect target of ${domain} has no SPF record` };
+          return {
+            result: "permerror",
+            reason: `redirect target of ${domain} has no SPF record`,
+            error: {
+              kind: "no-record",
+              chain: [...this.chain],
+              term: redirect.text,
+              target: bareDomain(next),
+            },
+          };
         }
         return result;
       }
     } catch (e) {
-      if (e instanceof SpfPermError) return { result: "permerror", reason: e.message };
+      if (e instanceof SpfPermError)
+        return { result: "permerror", reason: e.message, error: e.detail };
       if (e instanceof SpfTempError) return { result: "temperror", reason: e.message };
       throw e;
     }
@@ -371,6 +542,9 @@ class Evaluation {
 /**
  * RFC 7208 check_host: the SPF result for a client address and sender, with DNS answered by
  * `resolver` (lookup and void-lookup limits, macros, include, redirect and exp as the RFC says).
+ * An include or redirect that leads back to a domain being evaluated is a permerror of kind
+ * `loop` at once: the RFC's evaluation would repeat it until the lookup limit. The result lists
+ * the DNS-querying terms, void lookups and matches met on the way.
  */
 export function checkHost(request: SpfCheckRequest, resolver: SpfResolver): SpfCheckResult {
   let ip: Address;
@@ -392,5 +566,12 @@ export function checkHost(request: SpfCheckRequest, resolver: SpfResolver): SpfC
   if (checkDomainName(domain, { allowUnderscore: true }).name === undefined) {
     return { result: "none", reason: `${JSON.stringify(domain)} is not a valid domain name` };
   }
-  return new Evaluation(resolver, ip, local, domain, request).checkHost(domain);
+  const evaluation = new Evaluation(resolver, ip, local, domain, request);
+  const result = evaluation.checkHost(domain);
+  return {
+    ...result,
+    lookups: evaluation.lookupSteps,
+    voids: evaluation.voidSteps,
+    matches: evaluation.matchSteps,
+  };
 }

@@ -1,4 +1,5 @@
 import type {
+  ReportViolation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
   StackValidationPolicy,
@@ -14,7 +15,14 @@ import {
   stackRecordsOf,
 } from "./dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "./types";
-import { StackItem, messageFor, propsOf, reportFinding, stackItems } from "./report";
+import {
+  StackItem,
+  dependencyUrns,
+  messageFor,
+  propsOf,
+  reportFinding,
+  stackItems,
+} from "./report";
 import { readThroughProxy } from "./props";
 
 /**
@@ -122,61 +130,107 @@ export interface RecordSetGroup {
   complete: boolean;
 }
 
+/** The TXT records that the resources of the stack publish at one name in one zone of one provider. */
+export interface RecordSet {
+  /** The full name, or `@` for the apex of a zone the stack does not declare. */
+  name: string;
+  /** How messages name it: the full name, or the apex of zone `<id>`. */
+  label: string;
+  records: StackRecord<StackItem>[];
+}
+
 /**
- * The stack half of the record-set policies: the TXT records that the resources of the stack
- * publish at one name in one zone of one provider, judged together by `judge`, which returns set-level findings only (what no
- * single value shows, such as several records or none at a name); each value is judged by the
- * resource check. A Cloudflare record holds one value, so every Cloudflare name is judged here,
- * even one published by a single record; a Route53 resource holds its whole record set, which its
- * resource check judges, so a Route53 name is judged here only when several resources publish it.
- * One pass over the stack, so the check stays linear in its size.
+ * The zone a record set belongs to: its zone id; during preview, when the id is unknown, the zone
+ * resource the id comes from (records of one new zone are one set), else any unknown zone.
  */
+function zoneKeyOf(r: StackRecord<StackItem>): string {
+  if (r.view.zoneId !== undefined) {
+    return r.view.zoneId;
+  }
+  const from = dependencyUrns(r.item.resource, "zoneId");
+  return from.length > 0 ? `(zone of ${from.join(", ")})` : "(unknown zone)";
+}
+
+/**
+ * The record sets of TXT records for which `belongs` holds, in one pass. One record set is the
+ * same name in the same zone of the same provider: names normalize (case, a trailing dot, `@` and
+ * the zone's name when the stack declares the zone; `@` and an empty name otherwise). The same name
+ * in two zones (a Route53 zone and a Cloudflare zone during a migration) is two record sets.
+ */
+export function recordSetsOf(
+  records: readonly StackRecord<StackItem>[],
+  belongs: (name: string, values: readonly string[]) => boolean,
+): RecordSet[] {
+  const sets = new Map<string, RecordSet>();
+  for (const r of records) {
+    const apex = r.view.name === "@" || r.view.name === "";
+    const name = r.zoneKnown || !apex ? r.fqdn : "@";
+    if (r.view.type !== "TXT" || name === undefined || !belongs(name, r.view.values)) {
+      continue;
+    }
+    const zone = zoneKeyOf(r);
+    const key = `${r.view.provider} ${zone} ${name}`;
+    const set = sets.get(key);
+    if (set === undefined) {
+      const label = name === "@" ? `the apex ("@") of zone ${zone}` : name;
+      sets.set(key, { name, label, records: [r] });
+    } else {
+      set.records.push(r);
+    }
+  }
+  return [...sets.values()];
+}
+
+/**
+ * The stack half of the record-set policies: each record set (from {@link recordSetsOf}) judged
+ * together by `judge`, which returns set-level findings only (what no single value shows, such as
+ * several records or none at a name); each value is judged by the resource check. A Cloudflare
+ * record holds one value, so every Cloudflare name is judged here, even one published by a single
+ * record; a Route53 resource holds its whole record set, which its resource check judges, so a
+ * Route53 name is judged here only when several resources publish it. One pass over the stack, so
+ * the check stays linear in its size.
+ */
+export function judgeRecordSets(
+  sets: readonly RecordSet[],
+  judge: (values: string[], group: RecordSetGroup) => Finding[],
+  what: string,
+  reportViolation: ReportViolation,
+): void {
+  for (const { label, records: group } of sets) {
+    const first = group[0];
+    if (group.length < 2 && first.view.provider === "route53") {
+      continue;
+    }
+    const findings = judge(
+      group.flatMap((r) => r.view.values),
+      {
+        provider: first.view.provider,
+        resources: group.length,
+        complete: group.every((r) => !r.view.unknownFields.some(isValueField)),
+      },
+    );
+    const publishers =
+      group.length === 1
+        ? `it is the only resource that publishes ${what} at ${label}.`
+        : `${group.length} resources (${group.map((r) => `"${r.item.name}"`).join(", ")}) publish ${what} at ${label}.`;
+    for (const f of findings) {
+      reportViolation(
+        messageFor(first.item.type, first.item.name, `${publishers} ${describe(f)}`),
+        first.item.urn,
+      );
+    }
+  }
+}
+
+/** {@link judgeRecordSets} as a stack policy's `validateStack`. */
 export function sharedRecordSetCheck(
-  belongs: (fqdn: string, values: readonly string[]) => boolean,
+  belongs: (name: string, values: readonly string[]) => boolean,
   judge: (values: string[], group: RecordSetGroup) => Finding[],
   what: string,
 ): NonNullable<StackValidationPolicy["validateStack"]> {
   return (args, reportViolation) => {
-    const byName = new Map<string, StackRecord<StackItem>[]>();
-    for (const r of stackRecordsOf(stackItems(args.resources, RECORD_SET_STACK_TYPES))) {
-      if (r.view.type !== "TXT" || r.fqdn === undefined || !belongs(r.fqdn, r.view.values)) {
-        continue;
-      }
-      // One record set: the same name in the same zone of the same provider. The same name in
-      // two zones (a Route53 zone and a Cloudflare zone during a migration) is two record sets.
-      const key = `${r.view.provider} ${r.view.zoneId ?? "(unknown zone)"} ${r.fqdn}`;
-      const group = byName.get(key);
-      if (group === undefined) {
-        byName.set(key, [r]);
-      } else {
-        group.push(r);
-      }
-    }
-    for (const group of byName.values()) {
-      const first = group[0];
-      const name = first.fqdn as string;
-      if (group.length < 2 && first.view.provider === "route53") {
-        continue;
-      }
-      const findings = judge(
-        group.flatMap((r) => r.view.values),
-        {
-          provider: first.view.provider,
-          resources: group.length,
-          complete: group.every((r) => !r.view.unknownFields.some(isValueField)),
-        },
-      );
-      const publishers =
-        group.length === 1
-          ? `it is the only resource that publishes ${what} at ${name}.`
-          : `${group.length} resources (${group.map((r) => `"${r.item.name}"`).join(", ")}) publish ${what} at ${name}.`;
-      for (const f of findings) {
-        reportViolation(
-          messageFor(first.item.type, first.item.name, `${publishers} ${describe(f)}`),
-          first.item.urn,
-        );
-      }
-    }
+    const records = stackRecordsOf(stackItems(args.resources, RECORD_SET_STACK_TYPES));
+    judgeRecordSets(recordSetsOf(records, belongs), judge, what, reportViolation);
   };
 }
 
@@ -184,7 +238,8 @@ function isValueField(field: string): boolean {
   return VALUE_FIELDS.some((g) => field === g || field.startsWith(`${g}[`));
 }
 
-const RECORD_SET_STACK_TYPES: ReadonlySet<string> = new Set([
+/** The resources a record-set check reads: DNS records and the zones that name them. */
+export const RECORD_SET_STACK_TYPES: ReadonlySet<string> = new Set([
   ...DNS_RECORD_TYPES,
   ...DNS_ZONE_TYPES,
 ]);

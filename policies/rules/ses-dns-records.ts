@@ -7,7 +7,6 @@ import {
   SES_FEEDBACK_SOURCE,
   SES_MAIL_FROM_SPF_SOURCE,
   SES_SPF_INCLUDE,
-  SpfResolver,
   buildSpf,
   checkEasyDkimCname,
   checkHost,
@@ -30,7 +29,9 @@ import {
   mxHostOf,
   mxPriorityOf,
   stackRecordsOf,
+  zoneNamesOf,
 } from "../lib/dns";
+import { StackDns, StackSpfResolver } from "../lib/spf-resolver";
 import { isRecord, list, readThroughProxy, str } from "../lib/props";
 import { ResourceRegion, UnknownField, regionOfResource } from "../lib/region";
 import { VALUE_FIELDS } from "../lib/record-policy";
@@ -64,8 +65,10 @@ const STACK_TYPES: ReadonlySet<string> = new Set([
  * SES's own record, at amazonses.com, authorizes and nothing else does. The evaluation passes only
  * when the record reaches `include:amazonses.com` with a pass qualifier, so `-include:`, `?include:`,
  * an include after `-all`, a record that does not parse and two SPF records at the name all fail.
- * The stack's TXT records answer for the MAIL FROM domain; any other name answers `v=spf1 ?all`
- * (nothing known there authorizes the address), and address and MX lookups answer nothing.
+ * The stack's records answer (lib/spf-resolver.ts, shared with spf-record-valid): the MAIL FROM
+ * domain with the TXT values found for it, every other name the stack publishes or whose zone it
+ * declares with its records; any other name answers `v=spf1 ?all` for TXT (nothing known there
+ * authorizes the address) and nothing for address and MX lookups.
  */
 const SES_STAND_IN_ADDRESS = "192.0.2.10";
 const SES_STAND_IN_SPF = `v=spf1 ip4:${SES_STAND_IN_ADDRESS} -all`;
@@ -252,6 +255,8 @@ class Judge {
   private readonly mx: NameIndex<StackItem>;
   private readonly txt: NameIndex<StackItem>;
   private readonly cname: NameIndex<StackItem>;
+  /** The stack's DNS answers for SPF evaluation. */
+  private readonly dns: StackDns;
   /** Records whose name or type is unknown during preview: any of them may be the one looked for. */
   private readonly unnamed: UnknownField[] = [];
   /** What could not be judged during preview, handed to the SDK once everything else is. */
@@ -274,6 +279,7 @@ class Judge {
     this.mx = new NameIndex(records, ofType("MX"));
     this.txt = new NameIndex(records, ofType("TXT"));
     this.cname = new NameIndex(records, ofType("CNAME"));
+    this.dns = new StackDns(records, zoneNamesOf(items), { loose: true });
   }
 
   private lookup(index: NameIndex<StackItem>, name: string): Lookup {
@@ -438,22 +444,21 @@ class Judge {
       );
       return;
     }
-    const resolver: SpfResolver = {
-      txt: (name) => {
-        const n = name.toLowerCase().replace(/\.$/, "");
-        if (n === mailFrom) return values;
-        return n === SES_SPF_INCLUDE ? [SES_STAND_IN_SPF] : [ELSEWHERE_SPF];
-      },
-      a: () => [],
-      aaaa: () => [],
-      mx: () => [],
-      ptr: () => [],
-    };
+    const resolver = new StackSpfResolver(
+      this.dns,
+      (name) => [name === SES_SPF_INCLUDE ? SES_STAND_IN_SPF : ELSEWHERE_SPF],
+      { name: mailFrom, values },
+    );
     const result = checkHost(
       { ip: SES_STAND_IN_ADDRESS, mailFrom: `postmaster@${mailFrom}`, helo: mailFrom },
       resolver,
     );
     if (result.result === "pass") {
+      return;
+    }
+    if (resolver.uncertain.length > 0) {
+      // A record the evaluation reached holds a value not known yet, which may authorize SES.
+      this.deferred.push(resolver.uncertain[0]);
       return;
     }
     const subject =

@@ -188,3 +188,139 @@ describe("checkHost on hand-made zones", () => {
     );
   });
 });
+
+describe("checkHost explains its permerrors", () => {
+  const from = { ip: "203.0.113.9", mailFrom: "a@example.com", helo: "h.example.com" };
+
+  it("reports an include of the record itself as a loop at once", () => {
+    const outcome = checkHost(
+      from,
+      mapResolver({ txt: { "example.com": ["v=spf1 ip4:192.0.2.1 include:example.com -all"] } }),
+    );
+    expect(outcome).toEqual(
+      expect.objectContaining({
+        result: "permerror",
+        reason:
+          '"include:example.com" at example.com leads back to example.com (example.com -> example.com)',
+        error: {
+          kind: "loop",
+          chain: ["example.com"],
+          term: "include:example.com",
+          target: "example.com",
+        },
+      }),
+    );
+    expect(outcome.lookups).toEqual([{ domain: "example.com", term: "include:example.com" }]);
+  });
+
+  it("reports a loop between two records, and a redirect through a macro, with the chain", () => {
+    const mutual = mapResolver({
+      txt: {
+        "example.com": ["v=spf1 include:_spf.example.com -all"],
+        "_spf.example.com": ["v=spf1 redirect=%{o}"],
+      },
+    });
+    expect(checkHost(from, mutual).error).toEqual({
+      kind: "loop",
+      chain: ["example.com", "_spf.example.com"],
+      term: "redirect=%{o}",
+      target: "example.com",
+    });
+  });
+
+  it("does not take a domain included twice side by side for a loop", () => {
+    const zone = mapResolver({
+      txt: {
+        "example.com": ["v=spf1 include:_a.example.com include:_a.example.com -all"],
+        "_a.example.com": ["v=spf1 ip4:192.0.2.1 -all"],
+      },
+    });
+    expect(checkHost(from, zone)).toEqual(
+      expect.objectContaining({ result: "fail", reason: '"-all" matched at example.com' }),
+    );
+  });
+
+  it("says where the lookup limit was passed, and lists every DNS-querying term", () => {
+    const txt: Record<string, string[]> = {
+      "example.com": ["v=spf1 a include:_spf.example.com -all"],
+      "_spf.example.com": [
+        `v=spf1 ${Array.from({ length: 10 }, (_, i) => `a:h${i}.example.com`).join(" ")} -all`,
+      ],
+    };
+    const a: Record<string, string[]> = { "example.com": ["192.0.2.1"] };
+    for (let i = 0; i < 10; i++) a[`h${i}.example.com`] = ["192.0.2.1"];
+    const outcome = checkHost(from, mapResolver({ txt, a }));
+    expect(outcome.error).toEqual({
+      kind: "lookup-limit",
+      chain: ["example.com", "_spf.example.com"],
+      term: "a:h8.example.com",
+    });
+    expect(outcome.lookups).toHaveLength(11);
+    expect(outcome.lookups?.slice(0, 3)).toEqual([
+      { domain: "example.com", term: "a" },
+      { domain: "example.com", term: "include:_spf.example.com" },
+      { domain: "_spf.example.com", term: "a:h0.example.com" },
+    ]);
+  });
+
+  it("lists the void lookups, and counts none that the resolver cannot decide", () => {
+    const txt = {
+      "example.com": ["v=spf1 a:n1.example.com mx:n2.example.com exists:%{l}.n3.example.com -all"],
+    };
+    const outcome = checkHost(from, mapResolver({ txt }));
+    expect(outcome.error).toEqual({
+      kind: "void-limit",
+      chain: ["example.com"],
+      term: "exists:%{l}.n3.example.com",
+      target: "a.n3.example.com",
+    });
+    expect(outcome.voids).toEqual([
+      { domain: "example.com", term: "a:n1.example.com", target: "n1.example.com" },
+      { domain: "example.com", term: "mx:n2.example.com", target: "n2.example.com" },
+      { domain: "example.com", term: "exists:%{l}.n3.example.com", target: "a.n3.example.com" },
+    ]);
+    const undecided = { ...mapResolver({ txt }), isVoid: (n: string) => n !== "n2.example.com" };
+    expect(checkHost(from, undecided)).toEqual(
+      expect.objectContaining({ result: "fail", voids: [expect.anything(), expect.anything()] }),
+    );
+  });
+
+  it("names the include target without an SPF record, and the record with two", () => {
+    const zone = mapResolver({
+      txt: {
+        "example.com": ["v=spf1 include:_a.example.com include:_b.example.com -all"],
+        "_a.example.com": ["v=spf1 include:_none.example.com -all"],
+        "_b.example.com": ["v=spf1 -all", "v=spf1 mx -all"],
+      },
+    });
+    expect(checkHost(from, zone).error).toEqual({
+      kind: "no-record",
+      chain: ["example.com", "_a.example.com"],
+      term: "include:_none.example.com",
+      target: "_none.example.com",
+    });
+    const two = mapResolver({
+      txt: {
+        "example.com": ["v=spf1 include:_b.example.com -all"],
+        "_b.example.com": ["v=spf1 -all", "v=spf1 mx -all"],
+      },
+    });
+    expect(checkHost(from, two).error).toEqual({
+      kind: "multiple-records",
+      chain: ["example.com", "_b.example.com"],
+    });
+  });
+
+  it("lists the mechanisms that matched, inner first", () => {
+    const zone = mapResolver({
+      txt: {
+        "example.com": ["v=spf1 include:_a.example.com -all"],
+        "_a.example.com": ["v=spf1 ip4:203.0.113.0/24 -all"],
+      },
+    });
+    expect(checkHost(from, zone).matches).toEqual([
+      { domain: "_a.example.com", term: "ip4:203.0.113.0/24" },
+      { domain: "example.com", term: "include:_a.example.com" },
+    ]);
+  });
+});

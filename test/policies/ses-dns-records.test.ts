@@ -301,6 +301,44 @@ describe("ses-dns-records", () => {
     });
 
     it.each(DNS)(
+      "follows an include of a record the stack publishes, which may authorize SES (%s)",
+      async (dns) => {
+        const spf = "v=spf1 include:_spf.example.com -all";
+        const stack = [
+          ...sesStack({ dns, region: "eu-west-1", ...EU, spf }),
+          dnsRecord(
+            dns,
+            "_spf.example.com",
+            "TXT",
+            "v=spf1 ip4:192.0.2.0/24 include:amazonses.com -all",
+          ),
+        ];
+        expect(await violationsOf(stack)).toEqual([]);
+        const missing = sesStack({ dns, region: "eu-west-1", ...EU, spf });
+        expect(await violationsOf(missing)).toEqual([
+          spfWrong(
+            recordLabel(dns, "TXT", "mail.example.com"),
+            'the SES identity "example.com" (eu-west-1)',
+            spf,
+            'permerror ("include:_spf.example.com": no SPF record at _spf.example.com)',
+          ),
+        ]);
+      },
+    );
+
+    it("defers, during preview, an evaluation that reached a record whose value is unknown yet", async () => {
+      const spf = "v=spf1 include:_spf.example.com -all";
+      const pending = dnsRecord("cloudflare", "_spf.example.com", "TXT", "x");
+      pending.props = { ...pending.props, content: UNKNOWN };
+      const out = await runStack(sesDnsRecords, [
+        ...sesStack({ dns: "cloudflare", region: "eu-west-1", ...EU, spf }),
+        pending,
+      ]);
+      expect(out.violations).toEqual([]);
+      expect(out.previewNote).toMatch(/\.content can't be known during preview/);
+    });
+
+    it.each(DNS)(
       "reports a MAIL FROM domain whose TXT records hold no SPF record (%s)",
       async (dns) => {
         const stack = [
