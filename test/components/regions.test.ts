@@ -7,7 +7,7 @@
 import { MailDomain, MailDomainArgs } from "../../components/mailDomain";
 import { execFile } from "child_process";
 import * as path from "path";
-import { dkimTokensFor } from "../../tools/simulator";
+import { dkimTokensFor } from "../../testing/simulator";
 import {
   expectRefusal,
   ProviderSimulator,
