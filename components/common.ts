@@ -63,12 +63,27 @@ export class ArgumentError extends Error {
   }
 }
 
-export function show(value: unknown): string {
-  if (value === undefined) return "undefined";
+/** `value` with every Output in it, at any depth, as `"<Output>"` (cycles as `"<cycle>"`). */
+function printable(value: unknown, seen: Set<unknown>): unknown {
   // An Output has no value yet (and its toJSON returns a warning text).
   if (pulumi.Output.isInstance(value)) return "<Output>";
+  if (typeof value !== "object" || value === null) return value;
+  if (seen.has(value)) return "<cycle>";
+  seen.add(value);
+  const out = Array.isArray(value)
+    ? value.map((v) => printable(v, seen))
+    : Object.prototype.toString.call(value) === "[object Object]"
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v, seen)]))
+      : value;
+  seen.delete(value);
+  return out;
+}
+
+export function show(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (pulumi.Output.isInstance(value)) return "<Output>";
   try {
-    const json = JSON.stringify(value);
+    const json = JSON.stringify(printable(value, new Set()));
     if (json !== undefined) return json;
   } catch {
     // Cyclic or otherwise unprintable: fall through.
@@ -241,6 +256,83 @@ export function inputStringArg(
     throw new ArgumentError(argument, value, `it is not ${check.shape}. Fix: ${check.fix}`);
   }
   return value;
+}
+
+/**
+ * An entry whose value may come from another resource: `{ key, <field>: Input<string> }`. An
+ * Output cannot go into a logical name, so the user's `key` names the resources made for it and
+ * keeps them stable when the list is reordered.
+ */
+export interface Keyed {
+  key: string;
+  value: pulumi.Input<string>;
+}
+
+/** What a stable key looks like: a DNS-label-like name, so it fits a logical name. */
+const KEY = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/**
+ * A list entry that is a plain string (checked against `pattern`; its key derived from it) or
+ * `{ key, [field]: Input<string> }` (an Output, say `vpc.defaultNetworkAclId`, with a stable key
+ * of the user's). Keys are unique within the list; `at` names the entry in messages.
+ */
+export function keyedInputArg(
+  at: string,
+  value: unknown,
+  field: string,
+  check: { pattern: RegExp; shape: string; example: string },
+): Keyed & { plain: boolean; text?: string } {
+  if (typeof value === "string") {
+    if (!check.pattern.test(value)) {
+      throw new ArgumentError(
+        at,
+        value,
+        `it is not ${check.shape}. Fix: Give one such as ${check.example}, or { key: "main", ${field}: <Output> } for a value from another resource.`,
+      );
+    }
+    return {
+      key: value.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+      value,
+      plain: true,
+      text: value,
+    };
+  }
+  const entry = objectArg(
+    at,
+    value,
+    ["key", field],
+    `${check.shape} as a string, or { key, ${field} }`,
+    `Give ${check.example}, or { key: "main", ${field}: <Output> } for a value from another resource.`,
+  );
+  const key = entry.key;
+  if (typeof key !== "string" || !KEY.test(key)) {
+    throw new ArgumentError(
+      `${at}.key`,
+      key,
+      'it must be 1 to 40 lower-case letters, digits and inner hyphens: it goes into the logical names of the resources made for this entry. Fix: Give a short stable name such as "main".',
+    );
+  }
+  const input = inputStringArg(`${at}.${field}`, entry[field], {
+    pattern: check.pattern,
+    shape: check.shape,
+    fix: `Give ${check.example} or an Output of one.`,
+  });
+  return { key, value: input, plain: false };
+}
+
+/** Refuses two entries of a list with the same key. */
+export function uniqueKeys(argument: string, entries: readonly { key: string }[]): void {
+  const seen = new Set<string>();
+  entries.forEach((e, i) => {
+    if (seen.has(e.key)) {
+      throw new ArgumentError(
+        `${argument}[${i}]`,
+        e.key,
+        `another entry has the same key "${e.key}", and keys name resources. Fix: List each entry once, with its own key.`,
+      );
+    }
+    seen.add(e.key);
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkCidr, egressRulesOf, judgeEgress } from "../policies/core/egress";
-import { describe } from "../policies/core/finding";
+import { describe, UNKNOWN } from "../policies/core/finding";
 import {
   ArgumentError,
   argsArg,
@@ -9,10 +9,12 @@ import {
   failOnErrors,
   inputStringArg,
   integerArg,
+  keyedInputArg,
   objectArg,
   regionArg,
   tagsArg,
   TOKEN_PREFIX,
+  uniqueKeys,
   validateFor,
 } from "./common";
 
@@ -29,8 +31,19 @@ export interface EgressAllowance {
   fromPort?: number;
   /** Last port, inclusive (ICMP: the code). Default `fromPort`. */
   toPort?: number;
-  /** Destination CIDRs or addresses, IPv4 or IPv6. Default `["0.0.0.0/0", "::/0"]`. */
-  cidrs?: string[];
+  /**
+   * Destination CIDRs or addresses, IPv4 or IPv6; a CIDR from another resource as
+   * `{ key, cidr, ipv6? }` (`key` names its rule). Default `["0.0.0.0/0", "::/0"]` when neither
+   * `securityGroups` nor `prefixLists` is given, else none.
+   */
+  cidrs?: (string | { key: string; cidr: pulumi.Input<string>; ipv6?: boolean })[];
+  /**
+   * Destination security groups (ids `sg-...`, or `{ key, id }` for an Output such as an SES VPC
+   * endpoint's group): traffic to the network interfaces in them. Default: none.
+   */
+  securityGroups?: (string | { key: string; id: pulumi.Input<string> })[];
+  /** Destination managed prefix lists (ids `pl-...`, or `{ key, id }`). Default: none. */
+  prefixLists?: (string | { key: string; id: pulumi.Input<string> })[];
   /** Shown on the rule. Default: a description of the rule. */
   description?: string;
 }
@@ -58,10 +71,11 @@ export interface NoSmtpEgressSecurityGroupArgs {
    */
   egress?: EgressAllowance[];
   /**
-   * Network ACLs to add a DENY of TCP 25 egress to (IPv4 and IPv6), as defence in depth. Default:
-   * none.
+   * Network ACLs to add a DENY of TCP 25 egress to (IPv4 and IPv6), as defence in depth: ids
+   * (`acl-...`), or `{ key, id }` for an Output such as `vpc.defaultNetworkAclId` (`key` names
+   * the rules, so reordering the list changes nothing). Default: none.
    */
-  networkAclIds?: string[];
+  networkAclIds?: (string | { key: string; id: pulumi.Input<string> })[];
   /** Rule number of the IPv4 NACL deny; the IPv6 one gets the next number. Default 1. */
   naclRuleNumber?: number;
   /** Region of the group. Default: the provider's. */
@@ -76,15 +90,25 @@ export interface EgressRuleSpec {
   ipProtocol: string;
   fromPort?: number;
   toPort?: number;
-  cidrIpv4?: string;
-  cidrIpv6?: string;
+  cidrIpv4?: pulumi.Input<string>;
+  cidrIpv6?: pulumi.Input<string>;
+  referencedSecurityGroupId?: pulumi.Input<string>;
+  prefixListId?: pulumi.Input<string>;
   description: string;
+}
+
+/** A network ACL to deny TCP 25 egress in, with the key that names its rules. */
+export interface NaclEntry {
+  key: string;
+  id: pulumi.Input<string>;
+  /** The entry's position in the list, when it was given as a plain id (for the old names). */
+  index?: number;
 }
 
 export interface NormalizedNoSmtpEgressArgs {
   vpcId: pulumi.Input<string>;
   rules: EgressRuleSpec[];
-  networkAclIds: string[];
+  networkAclIds: NaclEntry[];
   naclRuleNumber: number;
   region?: string;
   description: string;
@@ -107,8 +131,26 @@ const ALLOWANCE_FIELDS: readonly (keyof EgressAllowance)[] = [
   "fromPort",
   "toPort",
   "cidrs",
+  "securityGroups",
+  "prefixLists",
   "description",
 ];
+
+const SECURITY_GROUP_ID = {
+  pattern: /^sg-[0-9a-f]+$/,
+  shape: "a security group id",
+  example: "sg-0123456789abcdef0",
+};
+const PREFIX_LIST_ID = {
+  pattern: /^pl-[0-9a-f]+$/,
+  shape: "a managed prefix list id",
+  example: "pl-0123456789abcdef0",
+};
+const NETWORK_ACL_ID = {
+  pattern: /^acl-[0-9a-f]+$/,
+  shape: "a network ACL id",
+  example: "acl-0123456789abcdef0",
+};
 
 const PROTOCOLS: Record<string, string> = {
   tcp: "tcp",
@@ -209,6 +251,37 @@ export function ruleKey(
   return `${protocol}-${ports}-${destination}`;
 }
 
+function keyedCidrArg(
+  at: string,
+  value: unknown,
+): { key: string; value: pulumi.Input<string>; ipv6: boolean } {
+  const entry = objectArg(
+    at,
+    value,
+    ["key", "cidr", "ipv6"],
+    "a CIDR as a string, or { key, cidr, ipv6? }",
+    'Give a CIDR such as "10.0.0.0/8", or { key: "vpc", cidr: vpc.cidrBlock }.',
+  );
+  const keyed = keyedInputArg(at, { key: entry.key, cidr: entry.cidr }, "cidr", {
+    pattern: /^[0-9a-fA-F.:]+\/\d{1,3}$/,
+    shape: "a CIDR",
+    example: '"10.0.0.0/8"',
+  });
+  if (typeof keyed.value === "string") {
+    failOnErrors(`${at}.cidr`, keyed.value, checkCidr(keyed.value));
+  }
+  if (entry.ipv6 !== undefined && typeof entry.ipv6 !== "boolean") {
+    throw new ArgumentError(
+      `${at}.ipv6`,
+      entry.ipv6,
+      "it must be true or false. Fix: Set true for an IPv6 CIDR, or leave it out for IPv4.",
+    );
+  }
+  const ipv6 =
+    entry.ipv6 === true || (typeof keyed.value === "string" && keyed.value.includes(":"));
+  return { key: keyed.key, value: keyed.value, ipv6 };
+}
+
 function withPrefix(cidr: string): string {
   return cidr.includes("/") ? cidr : `${cidr}/${cidr.includes(":") ? 128 : 32}`;
 }
@@ -287,17 +360,31 @@ export function validateNoSmtpEgressArgs(
         );
       }
     }
+    const securityGroups = (
+      arrayArg(
+        `${at}.securityGroups`,
+        entry.securityGroups,
+        'List ids such as ["sg-0123456789abcdef0"], or { key, id } entries.',
+      ) ?? []
+    ).map((g, j) => keyedInputArg(`${at}.securityGroups[${j}]`, g, "id", SECURITY_GROUP_ID));
+    const prefixLists = (
+      arrayArg(
+        `${at}.prefixLists`,
+        entry.prefixLists,
+        'List ids such as ["pl-0123456789abcdef0"], or { key, id } entries.',
+      ) ?? []
+    ).map((l, j) => keyedInputArg(`${at}.prefixLists[${j}]`, l, "id", PREFIX_LIST_ID));
     const cidrs =
       arrayArg(
         `${at}.cidrs`,
         entry.cidrs,
         'List CIDRs such as ["10.0.0.0/8"], or leave it out for every address.',
-      ) ?? EVERYWHERE;
-    if (cidrs.length === 0) {
+      ) ?? (securityGroups.length + prefixLists.length > 0 ? [] : EVERYWHERE);
+    if (cidrs.length + securityGroups.length + prefixLists.length === 0) {
       throw new ArgumentError(
         `${at}.cidrs`,
         cidrs,
-        "it must list at least one CIDR. Fix: Leave it out for every address.",
+        "it must list at least one CIDR (or give securityGroups or prefixLists). Fix: Leave it out for every address.",
       );
     }
     const ruleDescription = descriptionArg(
@@ -305,32 +392,68 @@ export function validateNoSmtpEgressArgs(
       entry.description,
       "Describe the rule in those characters, or leave it out for a description of the rule.",
     );
+    const ports = `${fromPort ?? ""}${toPort !== fromPort ? `-${toPort}` : ""}`;
+    const describeTo = (to: string) =>
+      ruleDescription ?? `${protocol} ${ports} to ${to} (mailguard)`.replace(/  +/g, " ");
+    const base = {
+      ipProtocol: protocol,
+      ...(fromPort !== undefined ? { fromPort } : {}),
+      ...(toPort !== undefined ? { toPort } : {}),
+    };
+    const specs: EgressRuleSpec[] = [];
     cidrs.forEach((cidr, j) => {
-      if (typeof cidr !== "string") {
-        throw new ArgumentError(
-          `${at}.cidrs[${j}]`,
-          cidr,
-          "it must be a CIDR such as 10.0.0.0/8 or 2001:db8::/32, as a string. Fix: Write the destination as a string.",
-        );
+      if (typeof cidr === "string") {
+        failOnErrors(`${at}.cidrs[${j}]`, cidr, checkCidr(cidr));
+        const normalized = withPrefix(cidr);
+        specs.push({
+          key: ruleKey(protocol, fromPort, toPort, normalized),
+          ...base,
+          ...(normalized.includes(":") ? { cidrIpv6: normalized } : { cidrIpv4: normalized }),
+          description: describeTo(normalized),
+        });
+        return;
       }
-      failOnErrors(`${at}.cidrs[${j}]`, cidr, checkCidr(cidr));
-      const normalized = withPrefix(cidr);
-      const v6 = normalized.includes(":");
-      const spec: EgressRuleSpec = {
-        key: ruleKey(protocol, fromPort, toPort, normalized),
-        ipProtocol: protocol,
-        ...(fromPort !== undefined ? { fromPort } : {}),
-        ...(toPort !== undefined ? { toPort } : {}),
-        ...(v6 ? { cidrIpv6: normalized } : { cidrIpv4: normalized }),
-        description:
-          ruleDescription ??
-          `${protocol} ${fromPort ?? ""}${toPort !== fromPort ? `-${toPort}` : ""} to ${normalized} (mailguard)`.replace(
-            /  +/g,
-            " ",
-          ),
-      };
-      // One rule, one judge: the same function the policy pack applies to every stack.
-      for (const rule of egressRulesOf(EGRESS_RULE_TYPE, { ...spec, securityGroupId: "sg-0" })) {
+      const keyed = keyedCidrArg(`${at}.cidrs[${j}]`, cidr);
+      specs.push({
+        key: ruleKey(protocol, fromPort, toPort, `cidr-${keyed.key}`),
+        ...base,
+        ...(keyed.ipv6 ? { cidrIpv6: keyed.value } : { cidrIpv4: keyed.value }),
+        description: describeTo(`the CIDR ${keyed.key}`),
+      });
+    });
+    for (const g of securityGroups) {
+      specs.push({
+        key: ruleKey(
+          protocol,
+          fromPort,
+          toPort,
+          `sg-${g.text !== undefined ? g.text.slice(3) : g.key}`,
+        ),
+        ...base,
+        referencedSecurityGroupId: g.value,
+        description: describeTo(g.text ?? `the security group ${g.key}`),
+      });
+    }
+    for (const l of prefixLists) {
+      specs.push({
+        key: ruleKey(
+          protocol,
+          fromPort,
+          toPort,
+          `pl-${l.text !== undefined ? l.text.slice(3) : l.key}`,
+        ),
+        ...base,
+        prefixListId: l.value,
+        description: describeTo(l.text ?? `the prefix list ${l.key}`),
+      });
+    }
+    for (const spec of specs) {
+      // One rule, one judge: the same function the policy pack applies to every stack. A
+      // destination known only later (an Output) is judged as the pack judges it in preview.
+      const judged = Object.fromEntries(
+        Object.entries(spec).map(([k, v]) => [k, pulumi.Output.isInstance(v) ? UNKNOWN : v]),
+      );
+      for (const rule of egressRulesOf(EGRESS_RULE_TYPE, { ...judged, securityGroupId: "sg-0" })) {
         const verdict = judgeEgress(rule);
         if (verdict.status !== "clear") {
           // The core's findings say what is wrong and how to fix it.
@@ -350,31 +473,20 @@ export function validateNoSmtpEgressArgs(
         );
       }
       rules.push(spec);
-    });
+    }
   });
 
-  const networkAclIds =
+  const networkAclIds: NaclEntry[] = (
     arrayArg(
       "networkAclIds",
       given.networkAclIds,
-      'List ids such as ["acl-0123456789abcdef0"], or leave it out for none.',
-    ) ?? [];
-  networkAclIds.forEach((id, i) => {
-    if (typeof id !== "string" || !/^acl-[0-9a-f]+$/.test(id)) {
-      throw new ArgumentError(
-        `networkAclIds[${i}]`,
-        id,
-        "it is not a network ACL id. Fix: Give an id such as acl-0123456789abcdef0.",
-      );
-    }
+      'List ids such as ["acl-0123456789abcdef0"] or { key, id } entries, or leave it out for none.',
+    ) ?? []
+  ).map((value, i) => {
+    const entry = keyedInputArg(`networkAclIds[${i}]`, value, "id", NETWORK_ACL_ID);
+    return { key: entry.key, id: entry.value, ...(entry.plain ? { index: i } : {}) };
   });
-  if (new Set(networkAclIds).size !== networkAclIds.length) {
-    throw new ArgumentError(
-      "networkAclIds",
-      networkAclIds,
-      "it names an ACL twice, which would get the same rule numbers twice. Fix: List each ACL once.",
-    );
-  }
+  uniqueKeys("networkAclIds", networkAclIds);
   const naclRuleNumber = integerArg(
     "naclRuleNumber",
     given.naclRuleNumber,
@@ -384,7 +496,7 @@ export function validateNoSmtpEgressArgs(
   return {
     vpcId,
     rules,
-    networkAclIds: networkAclIds as string[],
+    networkAclIds,
     naclRuleNumber,
     region,
     description,
@@ -438,13 +550,13 @@ export class NoSmtpEgressSecurityGroup extends pulumi.ComponentResource {
           parent,
         ),
     );
-    a.networkAclIds.forEach((networkAclId, i) => {
+    for (const acl of a.networkAclIds) {
       const deny = (family: "ipv4" | "ipv6", offset: number) =>
         new aws.ec2.NetworkAclRule(
-          `${name}-nacl-${i}-deny-smtp-${family}`,
+          `${name}-nacl-${acl.key}-deny-smtp-${family}`,
           {
             ...regional,
-            networkAclId,
+            networkAclId: acl.id,
             ruleNumber: a.naclRuleNumber + offset,
             egress: true,
             protocol: "tcp",
@@ -453,11 +565,20 @@ export class NoSmtpEgressSecurityGroup extends pulumi.ComponentResource {
             toPort: 25,
             ...(family === "ipv4" ? { cidrBlock: "0.0.0.0/0" } : { ipv6CidrBlock: "::/0" }),
           },
-          parent,
+          {
+            parent: this,
+            // A replacement keeps the rule number, which an ACL holds once: delete first.
+            deleteBeforeReplace: true,
+            // mailguard 0.1 named these rules after the entry's position in the list.
+            aliases:
+              acl.index === undefined
+                ? []
+                : [{ name: `${name}-nacl-${acl.index}-deny-smtp-${family}` }],
+          },
         );
       deny("ipv4", 0);
       deny("ipv6", 1);
-    });
+    }
 
     this.securityGroupId = group.id;
     this.securityGroupArn = group.arn;

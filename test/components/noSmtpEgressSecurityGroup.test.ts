@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import {
   EGRESS_RULE_TYPE,
   NoSmtpEgressSecurityGroup,
@@ -157,7 +158,7 @@ describe("NoSmtpEgressSecurityGroup with an allowlist", () => {
     const acl = sim.ofType("aws:ec2/networkAclRule:NetworkAclRule");
     expect(acl.map((r) => [r.name, r.inputs]).sort()).toEqual([
       [
-        "web-nacl-0-deny-smtp-ipv4",
+        "web-nacl-acl-0a1b2c3d-deny-smtp-ipv4",
         {
           networkAclId: "acl-0a1b2c3d",
           ruleNumber: 5,
@@ -170,7 +171,7 @@ describe("NoSmtpEgressSecurityGroup with an allowlist", () => {
         },
       ],
       [
-        "web-nacl-0-deny-smtp-ipv6",
+        "web-nacl-acl-0a1b2c3d-deny-smtp-ipv6",
         {
           networkAclId: "acl-0a1b2c3d",
           ruleNumber: 6,
@@ -183,11 +184,120 @@ describe("NoSmtpEgressSecurityGroup with an allowlist", () => {
         },
       ],
     ]);
+    // Deleted before replaced (an ACL holds a rule number once), and known by mailguard 0.1's
+    // position-based name.
+    for (const r of acl) {
+      expect(r.options?.deleteBeforeReplace).toBe(true);
+      expect(r.options?.aliases).toEqual([
+        expect.objectContaining({ name: r.name.replace("nacl-acl-0a1b2c3d", "nacl-0") }),
+      ]);
+    }
+  });
+
+  it("takes an ACL id from another resource with a stable key of the user's", async () => {
+    const aclId = pulumi.output("acl-0feedbeef");
+    await build("web", { vpcId: VPC, networkAclIds: [{ key: "main", id: aclId }] });
+    const acl = sim.ofType("aws:ec2/networkAclRule:NetworkAclRule");
+    expect(acl.map((r) => [r.name, r.inputs.networkAclId, r.options?.aliases]).sort()).toEqual([
+      ["web-nacl-main-deny-smtp-ipv4", "acl-0feedbeef", []],
+      ["web-nacl-main-deny-smtp-ipv6", "acl-0feedbeef", []],
+    ]);
+  });
+
+  it("names every rule after what it allows, so reordering the lists changes no logical name", async () => {
+    const sg = pulumi.output("sg-0endpoint");
+    const args = (reversed: boolean): NoSmtpEgressSecurityGroupArgs => {
+      const egress = [
+        { protocol: "tcp", fromPort: 443 },
+        { protocol: "tcp", fromPort: 587, securityGroups: [{ key: "ses", id: sg }] },
+        {
+          protocol: "tcp",
+          fromPort: 53,
+          cidrs: [{ key: "vpc", cidr: pulumi.output("10.0.0.0/16") }],
+        },
+      ];
+      const acls = ["acl-0aaa", { key: "main", id: pulumi.output("acl-0bbb") }];
+      return {
+        vpcId: VPC,
+        egress: reversed ? [...egress].reverse() : egress,
+        networkAclIds: reversed ? [...acls].reverse() : acls,
+      };
+    };
+    await build("web", args(false));
+    const names = () =>
+      sim
+        .customResources()
+        .map((r) => r.name)
+        .sort();
+    const first = names();
+    sim.reset();
+    await build("web", args(true));
+    expect(names()).toEqual(first);
+    expect(first).toEqual(
+      expect.arrayContaining([
+        "web-egress-tcp-443-ipv4",
+        "web-egress-tcp-443-ipv6",
+        "web-egress-tcp-587-sg-ses",
+        "web-egress-tcp-53-cidr-vpc",
+        "web-nacl-acl-0aaa-deny-smtp-ipv4",
+        "web-nacl-main-deny-smtp-ipv6",
+      ]),
+    );
+  });
+
+  it("allows egress to a security group or prefix list with no CIDR at all", async () => {
+    await build("locked", {
+      vpcId: VPC,
+      egress: [
+        { protocol: "tcp", fromPort: 587, securityGroups: ["sg-0a1b2c3d"] },
+        { protocol: "tcp", fromPort: 443, prefixLists: ["pl-0a1b2c3d"] },
+      ],
+    });
+    const rules = sim.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+    expect(
+      rules.map((r) => [
+        r.name,
+        r.inputs.referencedSecurityGroupId,
+        r.inputs.prefixListId,
+        r.inputs.cidrIpv4,
+      ]),
+    ).toEqual([
+      ["locked-egress-tcp-587-sg-0a1b2c3d", "sg-0a1b2c3d", undefined, undefined],
+      ["locked-egress-tcp-443-pl-0a1b2c3d", undefined, "pl-0a1b2c3d", undefined],
+    ]);
   });
 });
 
 describe("NoSmtpEgressSecurityGroup refuses bad input before registering any child", () => {
   const cases: [string, Partial<NoSmtpEgressSecurityGroupArgs>, string][] = [
+    [
+      "TCP 25 to a security group from another resource",
+      {
+        egress: [
+          {
+            protocol: "tcp",
+            fromPort: 25,
+            securityGroups: [{ key: "relay", id: pulumi.output("sg-0relay") }],
+          },
+        ],
+      },
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0] {"protocol":"tcp","fromPort":25,"securityGroups":[{"key":"relay","id":"<Output>"}]}: The egress rule allows TCP port 25 (protocol "tcp" ports 25..25) to referencedSecurityGroupId (not known yet). Fix: Remove TCP 25 from the rule, or split its port range around 25 (for example 0..24 and 26..65535); send mail through SES on port 587 (STARTTLS) or 465 (TLS) instead.',
+    ],
+    [
+      "two ACL entries with one key",
+      {
+        networkAclIds: [
+          { key: "main", id: pulumi.output("acl-0a") },
+          { key: "main", id: pulumi.output("acl-0b") },
+        ],
+      },
+      'NoSmtpEgressSecurityGroup "bad": invalid networkAclIds[1] "main": another entry has the same key "main", and keys name resources. Fix: List each entry once, with its own key.',
+    ],
+    [
+      "a key that cannot go into a logical name",
+      { networkAclIds: [{ key: "Main ACL", id: pulumi.output("acl-0a") }] },
+      'NoSmtpEgressSecurityGroup "bad": invalid networkAclIds[0].key "Main ACL": it must be 1 to 40 lower-case letters, digits and inner hyphens: it goes into the logical names of the resources made for this entry. Fix: Give a short stable name such as "main".',
+    ],
     [
       "an allowlist rule whose port range covers TCP 25",
       { egress: [{ protocol: "tcp", fromPort: 20, toPort: 30 }] },
@@ -226,12 +336,12 @@ describe("NoSmtpEgressSecurityGroup refuses bad input before registering any chi
     [
       "a network ACL id that is not one",
       { networkAclIds: ["sg-123"] },
-      'NoSmtpEgressSecurityGroup "bad": invalid networkAclIds[0] "sg-123": it is not a network ACL id. Fix: Give an id such as acl-0123456789abcdef0.',
+      'NoSmtpEgressSecurityGroup "bad": invalid networkAclIds[0] "sg-123": it is not a network ACL id. Fix: Give one such as acl-0123456789abcdef0, or { key: "main", id: <Output> } for a value from another resource.',
     ],
     [
       "network ACL ids given as one string",
       { networkAclIds: "acl-0123456789abcdef0" as unknown as string[] },
-      'NoSmtpEgressSecurityGroup "bad": invalid networkAclIds "acl-0123456789abcdef0": it must be a list (a plain array). Fix: List ids such as ["acl-0123456789abcdef0"], or leave it out for none.',
+      'NoSmtpEgressSecurityGroup "bad": invalid networkAclIds "acl-0123456789abcdef0": it must be a list (a plain array). Fix: List ids such as ["acl-0123456789abcdef0"] or { key, id } entries, or leave it out for none.',
     ],
     [
       "a VPC id given as null",
@@ -241,7 +351,7 @@ describe("NoSmtpEgressSecurityGroup refuses bad input before registering any chi
     [
       "a CIDR that is not a string",
       { egress: [{ protocol: "tcp", fromPort: 443, cidrs: [null as unknown as string] }] },
-      'NoSmtpEgressSecurityGroup "bad": invalid egress[0].cidrs[0] null: it must be a CIDR such as 10.0.0.0/8 or 2001:db8::/32, as a string. Fix: Write the destination as a string.',
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0].cidrs[0] null: it must be a CIDR as a string, or { key, cidr, ipv6? }. Fix: Give a CIDR such as "10.0.0.0/8", or { key: "vpc", cidr: vpc.cidrBlock }.',
     ],
     [
       "an ICMP type out of range",
@@ -256,7 +366,7 @@ describe("NoSmtpEgressSecurityGroup refuses bad input before registering any chi
     [
       "an allowance field that does not exist",
       { egress: [{ protocol: "tcp", fromPort: 443, port: 443 } as never] },
-      'NoSmtpEgressSecurityGroup "bad": invalid egress[0] {"protocol":"tcp","fromPort":443,"port":443}: "port" is not one of its fields (protocol, fromPort, toPort, cidrs, description). Fix: Remove it or correct its spelling.',
+      'NoSmtpEgressSecurityGroup "bad": invalid egress[0] {"protocol":"tcp","fromPort":443,"port":443}: "port" is not one of its fields (protocol, fromPort, toPort, cidrs, securityGroups, prefixLists, description). Fix: Remove it or correct its spelling.',
     ],
   ];
   it.each(cases)("refuses %s with a ResourceError naming it", async (_what, change, message) => {
