@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { checkDomainName, publicSuffixFindings } from "../policies/core/domain";
-import { describe, errorsOf, Finding } from "../policies/core/finding";
+import { describe, editDistance, errorsOf, Finding } from "../policies/core/finding";
 import {
   REGION_PATTERN,
   ResolvedSesRegion,
@@ -137,22 +137,6 @@ export function isPendingInput(value: unknown): boolean {
 /** Whether a value is a plain object (`{ ... }`): not null, an array, an Output or a promise. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return Object.prototype.toString.call(value) === "[object Object]" && !isPendingInput(value);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /**

@@ -12,6 +12,9 @@ import type { SmtpSettings } from "./mail";
 import { advisoryOf, mandatoryOf, type PolicyFinding } from "./policy";
 import type { DeliverabilityVerdict } from "./verdict";
 import { renderProviderTable, type ProviderTable } from "../verify/providers";
+import { COLOR, PLAIN, type Style } from "../style";
+
+export { COLOR, PLAIN, type Style };
 
 export interface PlanReport {
   project: string;
@@ -34,25 +37,6 @@ export interface PlanReport {
   /** Milliseconds per phase: program, packStart (spawn to port), analyze, verdict, total. */
   timings: Record<string, number>;
 }
-
-export interface Style {
-  bold(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  dim(s: string): string;
-}
-
-const ANSI = (code: number) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
-export const COLOR: Style = {
-  bold: ANSI(1),
-  red: ANSI(31),
-  green: ANSI(32),
-  yellow: ANSI(33),
-  dim: ANSI(2),
-};
-const same = (s: string) => s;
-export const PLAIN: Style = { bold: same, red: same, green: same, yellow: same, dim: same };
 
 /** Resources as a tree by parent, `type  name` per line, as `pulumi preview` lists them. */
 export function renderTree(resources: readonly PlannedResource[]): string[] {

@@ -6,6 +6,9 @@
 import type { ProviderTable } from "./providers";
 import { renderProviderTable } from "./providers";
 import { Column, renderTable, wrap } from "./table";
+import { COLOR, PLAIN, type Style } from "../style";
+
+export { COLOR, PLAIN, type Style };
 
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
 
@@ -84,25 +87,6 @@ export function reportJson(report: VerifyReport): unknown {
     durationMs: report.durationMs,
   };
 }
-
-export interface Style {
-  bold(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  dim(s: string): string;
-}
-
-const ANSI = (code: number) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
-export const COLOR: Style = {
-  bold: ANSI(1),
-  red: ANSI(31),
-  green: ANSI(32),
-  yellow: ANSI(33),
-  dim: ANSI(2),
-};
-const same = (s: string) => s;
-export const PLAIN: Style = { bold: same, red: same, green: same, yellow: same, dim: same };
 
 const STATUS_WORD: Record<CheckStatus, string> = {
   pass: "pass",

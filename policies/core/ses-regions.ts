@@ -1,4 +1,4 @@
-import { Finding, finding } from "./finding";
+import { editDistance, Finding, finding } from "./finding";
 
 /**
  * SES facts, region by region: where SES runs, its SMTP endpoint (and FIPS endpoint), the domain
@@ -195,22 +195,6 @@ export function regionOfFeedbackHost(host: string): string | undefined {
 /** The partition of a region: known regions from the table, else by the `us-gov-` prefix. */
 export function partitionOf(region: string): AwsPartition {
   return sesRegion(region)?.partition ?? (region.startsWith("us-gov-") ? "aws-us-gov" : "aws");
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j] + 1,
-        current[j - 1] + 1,
-        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /**
