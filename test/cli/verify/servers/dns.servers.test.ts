@@ -401,6 +401,10 @@ describe("apex SPF variants, judged by the core's RFC 7208 evaluator against the
       expect(nowhere).toEqual({
         result: "temperror",
         reason: "TXT lookup of nowhere.example.org failed",
+        // The record itself could not be fetched, so no term was evaluated.
+        lookups: [],
+        matches: [],
+        voids: [],
       });
     } finally {
       await knot.stop();
