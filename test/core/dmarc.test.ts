@@ -14,6 +14,7 @@ import {
   organizationalDomain,
 } from "../../policies/core/dmarc";
 import { errorsOf, warningsOf } from "../../policies/core/finding";
+import { propertyRuns } from "../helpers/properties";
 
 const codes = (txt: string): string[] => analyzeDmarc(txt).findings.map((f) => f.code);
 const errorCodes = (txt: string): string[] =>
@@ -383,7 +384,7 @@ describe("buildDmarc and checkDmarcOptions", () => {
           ruf: (opts.ruf ?? []).map((u) => u.replace(/!\d+[kmgt]?$/, "")),
         });
       }),
-      { numRuns: 500 },
+      propertyRuns(500),
     );
   });
 
@@ -395,6 +396,7 @@ describe("buildDmarc and checkDmarcOptions", () => {
           expect(() => buildDmarc({ p: p as DmarcPolicy })).toThrow(/p=/);
         },
       ),
+      propertyRuns(),
     );
   });
 });

@@ -16,6 +16,7 @@ import {
 } from "../../policies/lib/iam";
 import { plain, plainProps } from "../../policies/lib/props";
 import { CF_DNS_RECORD, CF_ZONE, R53_RECORD } from "../helpers/dns-fixtures";
+import { propertyRuns } from "../helpers/properties";
 
 const SENTINELS = [
   UNKNOWN,
@@ -47,7 +48,10 @@ describe("plain props", () => {
         fc.dictionary(noSentinel, tie("value"), { maxKeys: 4 }),
       ),
     })).value;
-    fc.assert(fc.property(json, (v) => expect(plain(v)).toEqual(v)));
+    fc.assert(
+      fc.property(json, (v) => expect(plain(v)).toEqual(v)),
+      propertyRuns(),
+    );
   });
 
   it("reads properties behind the SDK's proxy without tripping on unknowns", () => {
@@ -213,6 +217,7 @@ describe("IAM documents", () => {
           );
         },
       ),
+      propertyRuns(),
     );
   });
 
