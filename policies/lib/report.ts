@@ -1,6 +1,6 @@
 import type { PolicyResource, ResourceValidationArgs, ReportViolation } from "@pulumi/policy";
 import { describe, Finding } from "../core";
-import { PlainProps, plainProps } from "./props";
+import { PlainProps, plainProps, setOwn } from "./props";
 
 /** How a message names a resource: its type token and logical name. */
 export function resourceLabel(type: string, name: string): string {
@@ -74,7 +74,7 @@ export function configOf<C extends object>(
   const merged = { ...defaults } as Record<string, unknown>;
   for (const [k, v] of Object.entries(given)) {
     if (v !== undefined && v !== null) {
-      merged[k] = v;
+      setOwn(merged, k, v);
     }
   }
   return merged as C;
