@@ -15,6 +15,11 @@ import { dkimRecordValid } from "./rules/dkim-record-valid";
 import { dkimKeyStrength } from "./rules/dkim-key-strength";
 import { mailDnsNotProxied } from "./rules/mail-dns-not-proxied";
 import { smtpUserLeastPrivilege } from "./rules/smtp-user-least-privilege";
+import { installLeanStackRequests, paceGarbageCollection } from "./lib/pack-memory";
+
+// Before the pack's server starts: it takes the analyzer service definition when it does.
+installLeanStackRequests();
+paceGarbageCollection();
 
 new PolicyPack("mailguard", {
   description:
