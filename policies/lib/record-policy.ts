@@ -14,7 +14,7 @@ import {
   stackRecordsOf,
 } from "./dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "./types";
-import { StackItem, messageFor, propsOf, reportFinding, stackItems } from "./report";
+import { StackItem, cappedList, messageFor, propsOf, reportFinding, stackItems } from "./report";
 import { readThroughProxy } from "./props";
 
 /**
@@ -169,7 +169,10 @@ export function sharedRecordSetCheck(
       const publishers =
         group.length === 1
           ? `it is the only resource that publishes ${what} at ${name}.`
-          : `${group.length} resources (${group.map((r) => `"${r.item.name}"`).join(", ")}) publish ${what} at ${name}.`;
+          : `${group.length} resources (${cappedList(
+              group.slice(0, PUBLISHERS_SHOWN).map((r) => `"${r.item.name}"`),
+              group.length - PUBLISHERS_SHOWN,
+            )}) publish ${what} at ${name}.`;
       for (const f of findings) {
         reportViolation(
           messageFor(first.item.type, first.item.name, `${publishers} ${describe(f)}`),
@@ -179,6 +182,9 @@ export function sharedRecordSetCheck(
     }
   };
 }
+
+/** How many of the resources that share a name a message names at most. */
+const PUBLISHERS_SHOWN = 5;
 
 function isValueField(field: string): boolean {
   return VALUE_FIELDS.some((g) => field === g || field.startsWith(`${g}[`));

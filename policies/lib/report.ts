@@ -12,6 +12,15 @@ export function messageFor(type: string, name: string, text: string): string {
   return `${resourceLabel(type, name)}: ${text}`;
 }
 
+/**
+ * A list for a message, never longer than a handful: `a, b, c`, or `a, b, c and 1,234 more` when
+ * `more` items were left out.
+ */
+export function cappedList(shown: readonly string[], more = 0): string {
+  const list = shown.join(", ");
+  return more > 0 ? `${list} and ${more.toLocaleString("en-US")} more` : list;
+}
+
 /** Reports a core finding against a resource. */
 export function reportFinding(
   report: ReportViolation,
