@@ -1,6 +1,7 @@
 import { PolicyPack } from "@pulumi/policy";
 import { noPort25Egress } from "./rules/no-port-25-egress";
 import { vpcDefaultSecurityGroupClosed } from "./rules/vpc-default-security-group-closed";
+import { ec2SecurityGroupExplicit } from "./rules/ec2-security-group-explicit";
 import { sesTlsRequired } from "./rules/ses-tls-required";
 import { sesDkimEnabled } from "./rules/ses-dkim-enabled";
 import { sesDomainDmarcPublished } from "./rules/ses-domain-dmarc-published";
@@ -27,6 +28,7 @@ new PolicyPack("mailguard", {
   policies: [
     noPort25Egress,
     vpcDefaultSecurityGroupClosed,
+    ec2SecurityGroupExplicit,
     sesTlsRequired,
     sesDkimEnabled,
     sesDomainDmarcPublished,
