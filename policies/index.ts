@@ -14,6 +14,7 @@ import { dmarcPolicyEnforced } from "./rules/dmarc-policy-enforced";
 import { dmarcRecordAdvice } from "./rules/dmarc-record-advice";
 import { dkimRecordValid } from "./rules/dkim-record-valid";
 import { dkimKeyStrength } from "./rules/dkim-key-strength";
+import { dkimRecordAdvice } from "./rules/dkim-record-advice";
 import { mailDnsNotProxied } from "./rules/mail-dns-not-proxied";
 import { smtpUserLeastPrivilege } from "./rules/smtp-user-least-privilege";
 import { installLeanStackRequests, paceGarbageCollection } from "./lib/pack-memory";
@@ -41,6 +42,7 @@ new PolicyPack("mailguard", {
     dmarcRecordAdvice,
     dkimRecordValid,
     dkimKeyStrength,
+    dkimRecordAdvice,
     mailDnsNotProxied,
     smtpUserLeastPrivilege,
   ],

@@ -36,6 +36,7 @@ const POLICIES: [string, "advisory" | "mandatory"][] = [
   ["dmarc-record-advice", "advisory"],
   ["dkim-record-valid", "mandatory"],
   ["dkim-key-strength", "advisory"],
+  ["dkim-record-advice", "advisory"],
   ["mail-dns-not-proxied", "mandatory"],
   ["smtp-user-least-privilege", "mandatory"],
 ];

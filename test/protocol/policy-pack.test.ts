@@ -28,6 +28,7 @@ const EXPECTED: [string, "advisory" | "mandatory", string[]][] = [
   ["dmarc-record-advice", "advisory", ["authorizedDestinations"]],
   ["dkim-record-valid", "mandatory", []],
   ["dkim-key-strength", "advisory", ["minimumRsaBits"]],
+  ["dkim-record-advice", "advisory", []],
   ["mail-dns-not-proxied", "mandatory", []],
   ["smtp-user-least-privilege", "mandatory", ["allowedActions"]],
 ];
@@ -143,6 +144,7 @@ describe("the mailguard pack over pulumirpc.Analyzer", () => {
     expect(info.policies.find((p) => p.name === "ec2-security-group-explicit")?.policyType).toBe(
       "stack",
     );
+    expect(info.policies.find((p) => p.name === "dkim-record-advice")?.policyType).toBe("resource");
     expect(
       info.policies.find((p) => p.name === "vpc-default-security-group-closed")?.policyType,
     ).toBe("stack");
