@@ -168,6 +168,13 @@ function lazyResources(
   bytes: Uint8Array,
   slices: readonly WireField[],
 ): object[] {
+  const intern = interner();
+  const interned = (value: unknown): unknown =>
+    typeof value === "string"
+      ? intern(value)
+      : Array.isArray(value) && value.every((v) => typeof v === "string")
+        ? value.map(intern)
+        : value;
   let last: LazyResource | undefined;
   let lastMessage: object | undefined;
   const split = (r: LazyResource): void => {
@@ -209,13 +216,17 @@ function lazyResources(
         return () =>
           r.propsStart === r.propsEnd
             ? undefined
-            : lazyStruct(types, bytes.subarray(r.propsValue, r.propsEnd));
+            : lazyStruct(types, bytes.subarray(r.propsValue, r.propsEnd), intern);
       }
       if (key === "hasProperties") {
         return () => r.propsStart !== r.propsEnd;
       }
       if (typeof key === "string" && HEAD_READS.has(key)) {
-        return forward(head(r), key);
+        const message = head(r);
+        const read = forward(message, key);
+        return typeof read === "function"
+          ? (...args: unknown[]) => interned((read as (...a: unknown[]) => unknown)(...args))
+          : read;
       }
       // Anything else (toObject, serializeBinary, ...) sees the whole resource.
       return forward(types.resource.deserializeBinary(bytes.subarray(r.start, r.end)), key);
@@ -251,7 +262,10 @@ class StructReader {
   private at = 0;
   private readonly view: DataView;
 
-  constructor(private readonly bytes: Uint8Array) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly intern: Intern = (s) => s,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -300,7 +314,7 @@ class StructReader {
   }
 
   private string(end: number): string {
-    const text = UTF8.decode(this.bytes.subarray(this.at, end));
+    const text = this.intern(UTF8.decode(this.bytes.subarray(this.at, end)));
     this.at = end;
     return text;
   }
@@ -414,13 +428,33 @@ class StructReader {
 }
 
 /** A Struct's bytes to plain data, as google-protobuf's `toJavaScript` gives it. */
-export function structToJavaScript(bytes: Uint8Array): Record<string, unknown> {
-  return new StructReader(bytes).struct(0, bytes.length);
+export function structToJavaScript(bytes: Uint8Array, intern?: Intern): Record<string, unknown> {
+  return new StructReader(bytes, intern).struct(0, bytes.length);
 }
 
-/** What a lazy Struct holds: its bytes. */
+/**
+ * One string for each text a request holds: the server keeps the resources of two stack policies'
+ * passes at once, and each pass reads every value again, so without it every string would be held
+ * twice, and each of the many alike (type tokens, zone ids, CIDRs) once per resource.
+ */
+type Intern = (text: string) => string;
+
+function interner(): Intern {
+  const seen = new Map<string, string>();
+  return (text) => {
+    const known = seen.get(text);
+    if (known !== undefined) {
+      return known;
+    }
+    seen.set(text, text);
+    return text;
+  };
+}
+
+/** What a lazy Struct holds: its bytes, and the request's strings. */
 interface LazyStruct {
   bytes: Uint8Array;
+  intern: Intern;
 }
 
 const structHandlers = new WeakMap<StackRequestTypes, ProxyHandler<LazyStruct>>();
@@ -431,7 +465,7 @@ const structHandlers = new WeakMap<StackRequestTypes, ProxyHandler<LazyStruct>>(
  * its message objects first (bytes it does not read, google-protobuf decodes); any other read
  * decodes a Struct for the occasion.
  */
-function lazyStruct(types: StackRequestTypes, bytes: Uint8Array): object {
+function lazyStruct(types: StackRequestTypes, bytes: Uint8Array, intern: Intern): object {
   let handler = structHandlers.get(types);
   if (handler === undefined) {
     const decode = (s: LazyStruct) =>
@@ -441,7 +475,7 @@ function lazyStruct(types: StackRequestTypes, bytes: Uint8Array): object {
         if (key === "toJavaScript") {
           return () => {
             try {
-              return structToJavaScript(s.bytes);
+              return structToJavaScript(s.bytes, s.intern);
             } catch (e) {
               if (e instanceof NotPlain || e instanceof TypeError) {
                 // What this does not read (a Value without a kind, bytes that are not UTF-8),
@@ -458,7 +492,7 @@ function lazyStruct(types: StackRequestTypes, bytes: Uint8Array): object {
     };
     structHandlers.set(types, handler);
   }
-  return new Proxy<LazyStruct>({ bytes }, handler);
+  return new Proxy<LazyStruct>({ bytes, intern }, handler);
 }
 
 /** Decodes an AnalyzeStackRequest whose resources decode themselves when read. */
@@ -534,14 +568,14 @@ export const HEAP_GROWING_PERCENT = 20;
 
 /**
  * Paces V8's full collections for the pack process (`--heap-growing-percent`, a flag V8 reads at
- * each collection) unless the process was started with a growth of its own. Call once, when the
- * pack loads; the CLI starts a process for the pack alone.
+ * each collection) unless the process was started with a growth of its own (Node does not take
+ * this flag from NODE_OPTIONS, only on its command line). Call once, when the pack loads; the CLI
+ * starts a process for the pack alone.
  *
  * @returns whether the pace was set.
  */
 export function paceGarbageCollection(): boolean {
-  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
-  if (given.includes("--heap-growing-percent")) {
+  if (process.execArgv.some((a) => a.startsWith("--heap-growing-percent"))) {
     return false;
   }
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);

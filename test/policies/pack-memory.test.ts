@@ -179,18 +179,14 @@ describe("AnalyzeStack requests kept as bytes", () => {
   });
 
   it("paces garbage collection unless the process was given a pace of its own", () => {
-    const saved = process.env.NODE_OPTIONS;
+    const saved = [...process.execArgv];
     try {
-      process.env.NODE_OPTIONS = "--heap-growing-percent=50";
+      process.execArgv.push("--heap-growing-percent=50");
       expect(paceGarbageCollection()).toBe(false);
-      delete process.env.NODE_OPTIONS;
+      process.execArgv.splice(0, process.execArgv.length, ...saved);
       expect(paceGarbageCollection()).toBe(true);
     } finally {
-      if (saved === undefined) {
-        delete process.env.NODE_OPTIONS;
-      } else {
-        process.env.NODE_OPTIONS = saved;
-      }
+      process.execArgv.splice(0, process.execArgv.length, ...saved);
     }
   });
 });
