@@ -1,6 +1,7 @@
 import { PolicyPack } from "@pulumi/policy";
 import { noPort25Egress } from "./rules/no-port-25-egress";
 import { vpcDefaultSecurityGroupClosed } from "./rules/vpc-default-security-group-closed";
+import { ec2SecurityGroupExplicit } from "./rules/ec2-security-group-explicit";
 import { sesTlsRequired } from "./rules/ses-tls-required";
 import { sesDkimEnabled } from "./rules/ses-dkim-enabled";
 import { sesDomainDmarcPublished } from "./rules/ses-domain-dmarc-published";
@@ -13,8 +14,14 @@ import { dmarcPolicyEnforced } from "./rules/dmarc-policy-enforced";
 import { dmarcRecordAdvice } from "./rules/dmarc-record-advice";
 import { dkimRecordValid } from "./rules/dkim-record-valid";
 import { dkimKeyStrength } from "./rules/dkim-key-strength";
+import { dkimRecordAdvice } from "./rules/dkim-record-advice";
 import { mailDnsNotProxied } from "./rules/mail-dns-not-proxied";
 import { smtpUserLeastPrivilege } from "./rules/smtp-user-least-privilege";
+import { installLeanStackRequests, paceGarbageCollection } from "./lib/pack-memory";
+
+// Before the pack's server starts: it takes the analyzer service definition when it does.
+installLeanStackRequests();
+paceGarbageCollection();
 
 new PolicyPack("mailguard", {
   description:
@@ -22,6 +29,7 @@ new PolicyPack("mailguard", {
   policies: [
     noPort25Egress,
     vpcDefaultSecurityGroupClosed,
+    ec2SecurityGroupExplicit,
     sesTlsRequired,
     sesDkimEnabled,
     sesDomainDmarcPublished,
@@ -34,6 +42,7 @@ new PolicyPack("mailguard", {
     dmarcRecordAdvice,
     dkimRecordValid,
     dkimKeyStrength,
+    dkimRecordAdvice,
     mailDnsNotProxied,
     smtpUserLeastPrivilege,
   ],

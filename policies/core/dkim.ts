@@ -254,10 +254,13 @@ function analyzeEd25519Key(raw: Buffer, findings: Finding[]): void {
 /**
  * Judges a DKIM key record (the joined TXT value at `<selector>._domainkey.<domain>`) the way
  * RFC 6376 3.6.1, RFC 8301 and RFC 8463 verifiers read it. Errors: what verifiers reject or a
- * deploy must never publish (RSA below 1024 bits, empty p= i.e. revoked, h=sha1 alone, s= without
- * email, k= not matching the key, duplicate tags, v= not first or not DKIM1). Warnings: RSA below
- * 2048 ("dkim-weak-rsa-key") or above 2048, PKCS#1 instead of SubjectPublicKeyInfo, t=y, unknown
- * tags (names are case-sensitive). Pass a known value: callers check isUnknown first.
+ * deploy must never publish (RSA below 1024 bits, h=sha1 alone, s= without email, k= not matching
+ * the key, duplicate tags, v= not first or not DKIM1). Warnings: RSA below 2048
+ * ("dkim-weak-rsa-key") or above 2048, PKCS#1 instead of SubjectPublicKeyInfo, t=y, unknown tags
+ * (names are case-sensitive), a key type not in lower case (`k=RSA`, "dkim-key-type-case"), and an
+ * empty p= ("dkim-revoked-key": how a selector is retired, wrong only while something still signs
+ * with it, which the caller tells).
+ * Pass a known value: callers check isUnknown first.
  */
 export function analyzeDkimKey(txt: string): DkimKeyAnalysis {
   const result: DkimKeyAnalysis = { revoked: false, testing: false, findings: [] };
@@ -339,6 +342,18 @@ export function analyzeDkimKey(txt: string): DkimKeyAnalysis {
   const keyType = k.toLowerCase();
   if (KEY_TYPES.has(keyType)) {
     result.keyType = keyType as "rsa" | "ed25519";
+    if (k !== keyType) {
+      // RFC 6376 3.2: values are case-sensitive unless a tag says otherwise, and k= does not.
+      // Verifiers differ: dkimpy takes k=RSA as an unknown key type and fails the signature.
+      findings.push(
+        finding(
+          "warning",
+          "dkim-key-type-case",
+          `The key type is written k=${k}; DKIM tag values are case-sensitive (RFC 6376 3.2), so verifiers that follow the RFC (dkimpy among them) do not recognize it as ${keyType} and fail every signature with this key, while others accept it.`,
+          `Write k=${keyType} in lower case.`,
+        ),
+      );
+    }
   } else {
     findings.push(
       finding(

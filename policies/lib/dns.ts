@@ -6,6 +6,7 @@ import {
   hasRegistrableDomain,
   isUnknown,
   joinTxt,
+  organizationalDomain,
   oversizedTxtStrings,
 } from "../core";
 import { T } from "./types";
@@ -260,11 +261,101 @@ export interface StackRecord<I> {
   fqdn?: string;
   /** True when the stack declares the record's zone; otherwise its name may be relative to it. */
   zoneKnown: boolean;
+  /**
+   * Only for a zone the stack does not declare, when its records tell what the zone's name may be
+   * (see {@link inferZoneApexes}): those names, deepest first. With one, the zone is taken to be it
+   * and `fqdn` is resolved against it.
+   */
+  zoneApexes?: readonly string[];
+  /** With several `zoneApexes` and a name relative to the zone: every name the record may stand at. */
+  possibleNames?: readonly string[];
 }
 
-/** Every DNS record of the stack, with zones resolved once. */
+/** Stands for a zone id unknown during preview, which may be any zone. */
+const UNKNOWN_ZONE = "(unknown zone)";
+
+/** The name a record stands at in a zone named `apex` (see {@link fqdnOf}). */
+function nameInZone(name: string, apex: string): string {
+  if (name === "@" || name === "") {
+    return apex;
+  }
+  return name === apex || name.endsWith(`.${apex}`) ? name : `${name}.${apex}`;
+}
+
+/** Does a record's name, written in a zone the stack does not declare, read as a full name? */
+function looksFull(name: string | undefined): name is string {
+  return name !== undefined && name !== "@" && name !== "" && hasRegistrableDomain(name);
+}
+
+/**
+ * What the names of its own records tell about a zone the stack does not declare (its id comes
+ * from config, say). A name that ends in a listed public suffix under a registrable domain is
+ * taken as full (as {@link isNameResolved} does), and a full name stands in its zone or under it,
+ * so the zone is named by a common suffix of the zone's full names, no shorter than a registrable
+ * domain: `mail.tenant1.example.com` and `<token>._domainkey.tenant1.example.com` leave
+ * `tenant1.example.com` and `example.com`. Among those, the deepest of `domains` (the SES
+ * identity domains of the stack) is taken as the zone's name: a zone whose records all sit at or
+ * under an identity's domain is that domain's zone. Zones without full names, or whose full names
+ * share no registrable domain, get no entry. Linear in the records' labels.
+ *
+ * @returns for each such zone id, the names the zone may have, deepest first.
+ */
+export function inferZoneApexes(
+  records: readonly StackRecord<unknown>[],
+  domains: Iterable<string>,
+): Map<string, string[]> {
+  const suffixes = new Map<string, string[] | null>();
+  for (const r of records) {
+    const zoneId = r.view.zoneId;
+    if (r.zoneKnown || zoneId === undefined || !looksFull(r.view.name)) {
+      continue;
+    }
+    const labels = labelsOf(r.view.name);
+    const common = suffixes.get(zoneId);
+    if (common === undefined) {
+      suffixes.set(zoneId, labels);
+    } else if (common !== null) {
+      // Keep the longest label suffix the names share.
+      let n = 0;
+      while (
+        n < common.length &&
+        n < labels.length &&
+        common[common.length - 1 - n] === labels[labels.length - 1 - n]
+      ) {
+        n++;
+      }
+      suffixes.set(zoneId, n === 0 ? null : common.slice(common.length - n));
+    }
+  }
+  const known = new Set([...domains].map((d) => d.toLowerCase().replace(/\.$/, "")));
+  const apexes = new Map<string, string[]>();
+  for (const [zoneId, labels] of suffixes) {
+    if (labels === null) {
+      continue;
+    }
+    const common = labels.join(".");
+    if (!hasRegistrableDomain(common)) {
+      continue;
+    }
+    const floor = labelsOf(organizationalDomain(common)).length;
+    const candidates: string[] = [];
+    for (let i = 0; labels.length - i >= floor; i++) {
+      candidates.push(labels.slice(i).join("."));
+    }
+    const identity = candidates.find((c) => known.has(c));
+    apexes.set(zoneId, identity === undefined ? candidates : [identity]);
+  }
+  return apexes;
+}
+
+/**
+ * Every DNS record of the stack, with zones resolved once. With `domains` (the stack's SES identity
+ * domains), the names of zones the stack does not declare are inferred from their records too
+ * (see {@link inferZoneApexes}).
+ */
 export function stackRecordsOf<I extends { type: string; props: PlainProps }>(
   items: readonly I[],
+  domains?: Iterable<string>,
 ): StackRecord<I>[] {
   const zones = zoneNamesOf(items);
   const out: StackRecord<I>[] = [];
@@ -279,6 +370,22 @@ export function stackRecordsOf<I extends { type: string; props: PlainProps }>(
       });
     }
   }
+  if (domains === undefined) {
+    return out;
+  }
+  const apexes = inferZoneApexes(out, domains);
+  for (const r of out) {
+    const candidates = r.view.zoneId === undefined ? undefined : apexes.get(r.view.zoneId);
+    if (r.zoneKnown || candidates === undefined || r.view.name === undefined) {
+      continue;
+    }
+    r.zoneApexes = candidates;
+    if (candidates.length === 1) {
+      r.fqdn = nameInZone(r.view.name, candidates[0]);
+    } else if (!looksFull(r.view.name)) {
+      r.possibleNames = candidates.map((c) => nameInZone(r.view.name as string, c));
+    }
+  }
   return out;
 }
 
@@ -287,24 +394,31 @@ export interface NameMatch<I> {
   /** The records found: at the full name, or else with names that may be short for it. */
   records: StackRecord<I>[];
   /**
-   * True when only names relative to an undeclared zone matched and the stack's records sit in
-   * more than one undeclared zone, so which domain those names belong to cannot be told.
+   * True when no record stands at the name for certain and a record that may (a name relative to
+   * an undeclared zone) cannot be placed: the stack's records sit in more than one undeclared zone
+   * whose name it does not tell, or the record's zone may have several names.
    */
   ambiguous: boolean;
 }
 
-/** Stands for a zone id unknown during preview, which may be any zone. */
-const UNKNOWN_ZONE = "(unknown zone)";
+/** A {@link NameMatch} of at most a given number of records per name, with how many there are. */
+export interface FirstMatches<I> extends NameMatch<I> {
+  /** How many records were found in all. */
+  total: number;
+}
 
 /**
  * The names records stand at, indexed once so that a stack policy asks "is there a record at this
  * name?" in time bounded by the name's labels. A record whose zone the stack does not declare may
  * have a name relative to that zone, so `_dmarc` and `_dmarc.mail` may stand at
  * `_dmarc.mail.example.com`; such a loose match is trusted only when the stack's records sit in a
- * single undeclared zone, and is reported as ambiguous otherwise.
+ * single undeclared zone whose name they do not tell, and is reported as ambiguous otherwise. A
+ * zone whose name its records tell (see {@link stackRecordsOf} with domains) places its records at
+ * full names: at one for certain, or at each of a few, ambiguous.
  */
 export class NameIndex<I> {
   private readonly full = new Map<string, StackRecord<I>[]>();
+  private readonly possible = new Map<string, StackRecord<I>[]>();
   private readonly loose = new Map<string, StackRecord<I>[]>();
   private readonly undeclaredZones: number;
 
@@ -318,34 +432,74 @@ export class NameIndex<I> {
   ) {
     const zones = new Set<string>();
     for (const r of records) {
-      if (!r.zoneKnown) {
+      const placed = r.zoneKnown || r.zoneApexes !== undefined;
+      if (!placed) {
         zones.add(r.view.zoneId ?? UNKNOWN_ZONE);
       }
       if (r.fqdn === undefined || !include(r)) {
         continue;
       }
+      if (r.possibleNames !== undefined) {
+        for (const name of r.possibleNames) {
+          push(this.possible, name, r);
+        }
+        continue;
+      }
       push(this.full, r.fqdn, r);
-      if (!r.zoneKnown) {
+      if (!placed) {
         push(this.loose, r.fqdn, r);
       }
     }
     this.undeclaredZones = zones.size;
   }
 
+  /** The records at `fqdn`, or that may be (every one of them). */
   find(fqdn: string): NameMatch<I> | undefined {
-    const exact = this.full.get(fqdn);
-    if (exact !== undefined) {
-      return { records: exact, ambiguous: false };
+    const match = this.findFirst([fqdn], Infinity);
+    return match === undefined ? undefined : { records: match.records, ambiguous: match.ambiguous };
+  }
+
+  /**
+   * The records at the first of `fqdns` that has one for certain; else those that may stand at
+   * any of them: at most `limit` for each name that matched (each name, and each shorter name a
+   * relative record may stand for, counted once), with how many there are in all. What a message
+   * needs, in time independent of how many records share a relative name.
+   */
+  findFirst(fqdns: readonly string[], limit: number): FirstMatches<I> | undefined {
+    for (const fqdn of fqdns) {
+      const exact = this.full.get(fqdn);
+      if (exact !== undefined) {
+        return { records: exact.slice(0, limit), total: exact.length, ambiguous: false };
+      }
     }
     const records: StackRecord<I>[] = [];
-    for (
-      let dot = fqdn.indexOf(".");
-      dot >= 0 && this.loose.size > 0;
-      dot = fqdn.indexOf(".", dot + 1)
-    ) {
-      records.push(...(this.loose.get(fqdn.slice(0, dot)) ?? []));
+    let total = 0;
+    let ambiguous = false;
+    const take = (list: StackRecord<I>[] | undefined): void => {
+      if (list !== undefined) {
+        total += list.length;
+        records.push(...list.slice(0, limit));
+      }
+    };
+    const looseKeys = new Set<string>();
+    for (const fqdn of fqdns) {
+      const possible = this.possible.get(fqdn);
+      if (possible !== undefined) {
+        ambiguous = true;
+        take(possible);
+      }
+      for (let dot = fqdn.indexOf("."); dot >= 0; dot = fqdn.indexOf(".", dot + 1)) {
+        looseKeys.add(fqdn.slice(0, dot));
+      }
     }
-    return records.length === 0 ? undefined : { records, ambiguous: this.undeclaredZones > 1 };
+    for (const key of this.loose.size > 0 ? looseKeys : []) {
+      const list = this.loose.get(key);
+      if (list !== undefined) {
+        ambiguous ||= this.undeclaredZones > 1;
+        take(list);
+      }
+    }
+    return total === 0 ? undefined : { records, total, ambiguous };
   }
 }
 
@@ -364,12 +518,12 @@ export function looseRecordLabel(record: StackRecord<unknown>): string {
 }
 
 /**
- * Whether a record's full name can be told: its zone is declared in the stack, or the name ends in
- * a listed public suffix under a registrable domain (`mail` alone may be short for
- * `mail.example.com`).
+ * Whether a record's full name can be told: its zone is declared in the stack or told by its
+ * records, or the name ends in a listed public suffix under a registrable domain (`mail` alone may
+ * be short for `mail.example.com`).
  */
 export function isNameResolved(record: StackRecord<unknown>, name: string): boolean {
-  if (record.zoneKnown) {
+  if (record.zoneKnown || record.zoneApexes?.length === 1) {
     return true;
   }
   return hasRegistrableDomain(name);

@@ -45,11 +45,29 @@ export function plain(value: unknown): unknown {
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(value)) {
-      out[k] = plain(rawOwn(value, k));
+      setOwn(out, k, plain(rawOwn(value, k)));
     }
     return out;
   }
   return value;
+}
+
+/**
+ * Sets `key` as an own property of `target`, whatever the key: assigning `__proto__` would set
+ * the object's prototype instead, dropping the key or lending `target` another object's
+ * properties.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  } else {
+    target[key] = value;
+  }
 }
 
 /** A resource's properties as plain data (see {@link plain}); `{}` when they are not an object. */

@@ -17,6 +17,7 @@ import {
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES } from "./types";
 import {
   StackItem,
+  cappedList,
   dependencyUrns,
   messageFor,
   propsOf,
@@ -212,7 +213,10 @@ export function judgeRecordSets(
     const publishers =
       group.length === 1
         ? `it is the only resource that publishes ${what} at ${label}.`
-        : `${group.length} resources (${group.map((r) => `"${r.item.name}"`).join(", ")}) publish ${what} at ${label}.`;
+        : `${group.length} resources (${cappedList(
+            group.slice(0, PUBLISHERS_SHOWN).map((r) => `"${r.item.name}"`),
+            group.length - PUBLISHERS_SHOWN,
+          )}) publish ${what} at ${label}.`;
     for (const f of findings) {
       reportViolation(
         messageFor(first.item.type, first.item.name, `${publishers} ${describe(f)}`),
@@ -233,6 +237,9 @@ export function sharedRecordSetCheck(
     judgeRecordSets(recordSetsOf(records, belongs), judge, what, reportViolation);
   };
 }
+
+/** How many of the resources that share a name a message names at most. */
+const PUBLISHERS_SHOWN = 5;
 
 function isValueField(field: string): boolean {
   return VALUE_FIELDS.some((g) => field === g || field.startsWith(`${g}[`));

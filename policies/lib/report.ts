@@ -1,6 +1,6 @@
 import type { PolicyResource, ResourceValidationArgs, ReportViolation } from "@pulumi/policy";
 import { describe, Finding } from "../core";
-import { PlainProps, plainProps } from "./props";
+import { PlainProps, plainProps, setOwn } from "./props";
 
 /** How a message names a resource: its type token and logical name. */
 export function resourceLabel(type: string, name: string): string {
@@ -10,6 +10,15 @@ export function resourceLabel(type: string, name: string): string {
 /** `<type> "<name>": <what is wrong> Fix: <how>`, the form every message of the pack takes. */
 export function messageFor(type: string, name: string, text: string): string {
   return `${resourceLabel(type, name)}: ${text}`;
+}
+
+/**
+ * A list for a message, never longer than a handful: `a, b, c`, or `a, b, c and 1,234 more` when
+ * `more` items were left out.
+ */
+export function cappedList(shown: readonly string[], more = 0): string {
+  const list = shown.join(", ");
+  return more > 0 ? `${list} and ${more.toLocaleString("en-US")} more` : list;
 }
 
 /** Reports a core finding against a resource. */
@@ -74,7 +83,7 @@ export function configOf<C extends object>(
   const merged = { ...defaults } as Record<string, unknown>;
   for (const [k, v] of Object.entries(given)) {
     if (v !== undefined && v !== null) {
-      merged[k] = v;
+      setOwn(merged, k, v);
     }
   }
   return merged as C;

@@ -10,8 +10,15 @@ export const T = {
   defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
   nativeSecurityGroup: "aws-native:ec2:SecurityGroup",
   nativeSecurityGroupEgress: "aws-native:ec2:SecurityGroupEgress",
+  vpcIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   vpc: "aws:ec2/vpc:Vpc",
+  defaultVpc: "aws:ec2/defaultVpc:DefaultVpc",
   nativeVpc: "aws-native:ec2:Vpc",
+  subnet: "aws:ec2/subnet:Subnet",
+  defaultSubnet: "aws:ec2/defaultSubnet:DefaultSubnet",
+  instance: "aws:ec2/instance:Instance",
+  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  networkInterface: "aws:ec2/networkInterface:NetworkInterface",
 
   sesConfigurationSet: "aws:ses/configurationSet:ConfigurationSet",
   sesv2ConfigurationSet: "aws:sesv2/configurationSet:ConfigurationSet",
@@ -58,7 +65,10 @@ export const EGRESS_TYPES: ReadonlySet<string> = new Set([
   T.nativeSecurityGroupEgress,
 ]);
 
-export const VPC_TYPES: ReadonlySet<string> = new Set([T.vpc, T.nativeVpc]);
+/** VPCs, each with a default security group: `DefaultVpc` adopts the region's default VPC. */
+export const VPC_TYPES: ReadonlySet<string> = new Set([T.vpc, T.defaultVpc, T.nativeVpc]);
+
+export const SUBNET_TYPES: ReadonlySet<string> = new Set([T.subnet, T.defaultSubnet]);
 
 export const DNS_RECORD_TYPES: ReadonlySet<string> = new Set([
   T.cloudflareRecord,

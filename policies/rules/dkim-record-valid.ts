@@ -1,5 +1,11 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { analyzeDkimKey, checkEasyDkimCname, errorsOf, isUnderSesDkimDomain } from "../core";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+  analyzeDkimKey,
+  checkEasyDkimCname,
+  errorsOf,
+  isUnderSesDkimDomain,
+  isUnknown,
+} from "../core";
 import {
   VALUE_FIELDS,
   deferUnknown,
@@ -7,8 +13,36 @@ import {
   recordFor,
   txtProblemsOf,
 } from "../lib/record-policy";
-import { isDomainKeyName } from "../lib/dns";
-import { reportFinding } from "../lib/report";
+import { NameIndex, isDomainKeyName, stackRecordsOf } from "../lib/dns";
+import { isRecord, str } from "../lib/props";
+import { DNS_RECORD_TYPES, DNS_ZONE_TYPES, SES_V2_IDENTITY_TYPES } from "../lib/types";
+import { StackItem, messageFor, reportFinding, stackItems } from "../lib/report";
+
+const RECORD_TYPES: ReadonlySet<string> = new Set([...DNS_RECORD_TYPES, ...DNS_ZONE_TYPES]);
+
+/** A known, non-empty string field, lower-cased without a trailing dot. */
+function knownName(value: unknown): string | undefined {
+  const s = str(value);
+  return s === undefined || s === "" || isUnknown(s)
+    ? undefined
+    : s.toLowerCase().replace(/\.$/, "");
+}
+
+/** An SES identity signing with its own key (BYODKIM): the selector and where its key must be. */
+interface Signer {
+  identity: StackItem;
+  selector: string;
+  domain: string;
+}
+
+function signerOf(identity: StackItem): Signer | undefined {
+  const domain = knownName(identity.props.emailIdentity);
+  const attrs = identity.props.dkimSigningAttributes;
+  const selector = isRecord(attrs) ? knownName(attrs.domainSigningSelector) : undefined;
+  return domain === undefined || selector === undefined || domain.includes("@")
+    ? undefined
+    : { identity, selector, domain };
+}
 
 /**
  * A stand-in zone for names written relative to their zone (`<token>._domainkey`), so that the core
@@ -27,9 +61,11 @@ function judgedName(name: string): string {
  * 8301, 8463); CNAMEs to a host under an SES Easy DKIM domain (global or regional, see
  * core/ses-regions.ts) stand at `<token>._domainkey.<domain>` with the same token, and target a
  * DKIM domain SES uses. Each record is judged alone: whether the DKIM domain is the one of the
- * identity's region is for `ses-dns-records`, which sees the identity.
+ * identity's region is for `ses-dns-records`, which sees the identity. A revoked key (empty p=)
+ * is how a selector is retired; at stack level it is a violation while an SES identity of the
+ * stack still signs with that selector (BYODKIM `dkimSigningAttributes.domainSigningSelector`).
  */
-export const dkimRecordValid: ResourceValidationPolicy = {
+export const dkimRecordValid: ResourceValidationPolicy & StackValidationPolicy = {
   name: "dkim-record-valid",
   description: "DKIM key records hold a usable key, and SES Easy DKIM CNAMEs match their token.",
   enforcementLevel: "mandatory",
@@ -73,6 +109,49 @@ export const dkimRecordValid: ResourceValidationPolicy = {
     }
     if (view.type !== undefined || isDomainKeyName(view.name)) {
       deferUnknown(args, view, VALUE_FIELDS);
+    }
+  },
+  validateStack: (args, reportViolation) => {
+    // Identities first: a stack whose identities all use Easy DKIM needs no record read.
+    const signers = new Map<string, Signer[]>();
+    for (const item of stackItems(args.resources, SES_V2_IDENTITY_TYPES)) {
+      const signer = signerOf(item);
+      if (signer !== undefined) {
+        const name = `${signer.selector}._domainkey.${signer.domain}`;
+        signers.set(name, [...(signers.get(name) ?? []), signer]);
+      }
+    }
+    if (signers.size === 0) {
+      return;
+    }
+    const revoked = new NameIndex<StackItem>(
+      stackRecordsOf(
+        stackItems(args.resources, RECORD_TYPES),
+        [...signers.values()].flat().map((s) => s.domain),
+      ),
+      (r) =>
+        r.view.type === "TXT" &&
+        r.fqdn !== undefined &&
+        isDomainKeyName(r.fqdn) &&
+        r.view.values.some((v) => !isBadlyQuoted(r.view, v) && analyzeDkimKey(v).revoked),
+    );
+    for (const [name, list] of signers) {
+      const match = revoked.findFirst([name], Infinity);
+      if (match === undefined || match.ambiguous) {
+        continue; // A relative name that cannot be placed is not reported as this key.
+      }
+      for (const record of match.records) {
+        for (const { identity, selector } of list) {
+          reportViolation(
+            messageFor(
+              record.item.type,
+              record.item.name,
+              `the DKIM key at ${name} is revoked (empty p=), but ${identity.type} "${identity.name}" still signs with selector ${selector} (dkimSigningAttributes.domainSigningSelector), so receivers fail every signature it makes. Fix: publish the identity's public key at ${name} (mailguard's MailDomain does), or move the identity to a new selector before revoking this one.`,
+            ),
+            record.item.urn,
+          );
+        }
+      }
     }
   },
 };

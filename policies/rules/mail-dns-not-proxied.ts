@@ -2,8 +2,6 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { isUnderSesDkimDomain, isUnknown, regionOfFeedbackHost } from "../core";
 import {
   DnsRecordView,
-  NameIndex,
-  StackRecord,
   isUnderDomainKey,
   labelsOf,
   looseRecordLabel,
@@ -12,8 +10,14 @@ import {
 } from "../lib/dns";
 import { deferUnknown, recordFor } from "../lib/record-policy";
 import { str } from "../lib/props";
-import { CLOUDFLARE_RECORD_TYPES, DNS_ZONE_TYPES, SES_MAIL_FROM_TYPES, T } from "../lib/types";
-import { StackItem, messageFor, stackItems } from "../lib/report";
+import {
+  CLOUDFLARE_RECORD_TYPES,
+  DNS_ZONE_TYPES,
+  SES_DOMAIN_IDENTITY_TYPES,
+  SES_MAIL_FROM_TYPES,
+  T,
+} from "../lib/types";
+import { cappedList, messageFor, stackItems } from "../lib/report";
 
 const MAIL_FROM_TYPES: ReadonlySet<string> = new Set([
   ...SES_MAIL_FROM_TYPES,
@@ -24,6 +28,7 @@ const STACK_TYPES: ReadonlySet<string> = new Set([
   ...CLOUDFLARE_RECORD_TYPES,
   ...DNS_ZONE_TYPES,
   ...MAIL_FROM_TYPES,
+  ...SES_DOMAIN_IDENTITY_TYPES,
 ]);
 
 const FIX =
@@ -95,8 +100,15 @@ export const mailDnsNotProxied: ResourceValidationPolicy & StackValidationPolicy
   },
   validateStack: (args, reportViolation) => {
     const items = stackItems(args.resources, STACK_TYPES);
-    const mailFromDomains = new Set<string>();
+    const mailFromDomains: string[] = [];
+    const identityDomains: string[] = [];
     for (const m of items) {
+      if (SES_DOMAIN_IDENTITY_TYPES.has(m.type)) {
+        const domain = str(m.type === T.sesDomainIdentity ? m.props.domain : m.props.emailIdentity);
+        if (domain !== undefined && !isUnknown(domain) && !domain.includes("@")) {
+          identityDomains.push(domain);
+        }
+      }
       if (!MAIL_FROM_TYPES.has(m.type)) {
         continue;
       }
@@ -106,31 +118,68 @@ export const mailDnsNotProxied: ResourceValidationPolicy & StackValidationPolicy
           ? str((attrs as Record<string, unknown>).mailFromDomain)
           : undefined;
       if (domain !== undefined && !isUnknown(domain)) {
-        mailFromDomains.add(domain.toLowerCase().replace(/\.$/, ""));
+        mailFromDomains.push(domain.toLowerCase().replace(/\.$/, ""));
       }
     }
-    if (mailFromDomains.size === 0) {
+    if (mailFromDomains.length === 0) {
       return;
     }
+    // Each name a MAIL FROM domain may be written as, relative to an undeclared zone, with the
+    // first domain it stands for: one pass over the domains, one over the records.
+    const atDomain = new Set(mailFromDomains);
+    const shortFor = new Map<string, string>();
+    for (const domain of mailFromDomains) {
+      for (let dot = domain.indexOf("."); dot >= 0; dot = domain.indexOf(".", dot + 1)) {
+        const short = domain.slice(0, dot);
+        if (!shortFor.has(short)) {
+          shortFor.set(short, domain);
+        }
+      }
+    }
     // Mail records in their own right are judged per resource.
-    const proxied = new NameIndex<StackItem>(
-      stackRecordsOf(items),
+    const records = stackRecordsOf(items, identityDomains);
+    const proxied = records.filter(
       (r) => r.view.proxied === true && mailRole(r.view) === undefined,
     );
-    const reported = new Set<StackRecord<StackItem>>();
-    for (const domain of mailFromDomains) {
-      const match = proxied.find(domain);
-      for (const r of match?.records ?? []) {
-        if (reported.has(r)) {
-          continue;
-        }
-        reported.add(r);
-        const what =
-          match?.ambiguous === true
-            ? `the proxied record ${looseRecordLabel(r)} may stand at the SES MAIL FROM domain ${domain}: the stack does not declare that zone and has records in several undeclared zones, so its name cannot be resolved.`
-            : `a record at the SES MAIL FROM domain ${domain} is proxied.`;
-        reportViolation(messageFor(r.item.type, r.item.name, `${what} ${FIX}`), r.item.urn);
+    const unplacedZones = new Set(
+      records
+        .filter((r) => !r.zoneKnown && r.zoneApexes === undefined)
+        .map((r) => r.view.zoneId ?? "(unknown zone)"),
+    );
+    const certain = new Set<string>();
+    for (const r of proxied) {
+      if (r.fqdn !== undefined && r.possibleNames === undefined && atDomain.has(r.fqdn)) {
+        certain.add(r.fqdn);
       }
+    }
+    for (const r of proxied) {
+      if (r.fqdn === undefined) {
+        continue;
+      }
+      const report = (what: string): void =>
+        reportViolation(messageFor(r.item.type, r.item.name, `${what} ${FIX}`), r.item.urn);
+      if (r.possibleNames !== undefined) {
+        const domain = r.possibleNames.find((n) => atDomain.has(n));
+        if (domain !== undefined && !certain.has(domain)) {
+          report(
+            `the proxied record ${looseRecordLabel(r)} may stand at the SES MAIL FROM domain ${domain}: the stack does not declare that zone, and its records leave it more than one name (${cappedList(r.zoneApexes ?? [])}), so the record's name cannot be resolved.`,
+          );
+        }
+        continue;
+      }
+      if (atDomain.has(r.fqdn)) {
+        report(`a record at the SES MAIL FROM domain ${r.fqdn} is proxied.`);
+        continue;
+      }
+      const domain = r.zoneKnown || r.zoneApexes !== undefined ? undefined : shortFor.get(r.fqdn);
+      if (domain === undefined || certain.has(domain)) {
+        continue;
+      }
+      report(
+        unplacedZones.size > 1
+          ? `the proxied record ${looseRecordLabel(r)} may stand at the SES MAIL FROM domain ${domain}: the stack does not declare that zone and has records in several undeclared zones, so its name cannot be resolved.`
+          : `a record at the SES MAIL FROM domain ${domain} is proxied.`,
+      );
     }
   },
 };

@@ -3,7 +3,7 @@ import { isSameOrSubdomain, isUnknown, organizationalDomain } from "../core";
 import { str } from "../lib/props";
 import { NameIndex, StackRecord, isDmarcName, looseRecordLabel, stackRecordsOf } from "../lib/dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES, SES_DOMAIN_IDENTITY_TYPES, T } from "../lib/types";
-import { StackItem, configOf, messageFor, stackItems } from "../lib/report";
+import { StackItem, cappedList, configOf, messageFor, stackItems } from "../lib/report";
 
 export interface SesDomainDmarcPublishedConfig {
   /** Domains (and their subdomains) whose DMARC record is published outside the stack. */
@@ -27,6 +27,9 @@ interface Loose {
   ambiguous: boolean;
 }
 
+/** How many candidate records a message names at most. */
+const CANDIDATES_SHOWN = 5;
+
 function zoneKey(record: StackRecord<StackItem>): string {
   return record.view.zoneId ?? "(unknown zone)";
 }
@@ -41,7 +44,9 @@ function identityDomain(item: StackItem): { value: unknown; field: string } {
  * Stack policy: every SES domain identity (v1, v2, aws-native) has a DMARC TXT record in the stack,
  * at `_dmarc.<domain>` or at its organizational domain (where receivers look next), unless
  * configuration lists the domain as managed elsewhere. A name relative to a zone the stack does not
- * declare counts only when the stack's records sit in one such zone.
+ * declare counts when the zone's other records sit under the identity's domain (the zone is then
+ * taken as that domain's), or when the stack's records sit in one such zone. Messages name a
+ * handful of candidate records at most.
  */
 export const sesDomainDmarcPublished: StackValidationPolicy = {
   name: "ses-domain-dmarc-published",
@@ -62,19 +67,8 @@ export const sesDomainDmarcPublished: StackValidationPolicy = {
     const config = configOf(args, sesDomainDmarcPublishedDefaults);
     const managed = config.managedElsewhere.map((d) => d.toLowerCase().replace(/\.$/, ""));
     const items = stackItems(args.resources, TYPES);
-    const names = new NameIndex<StackItem>(
-      stackRecordsOf(items),
-      (r) =>
-        (r.view.type === "TXT" || r.view.type === undefined) &&
-        r.fqdn !== undefined &&
-        isDmarcName(r.fqdn),
-    );
 
-    // First pass: identities with a record at their full name pass; the others keep the records
-    // whose names, relative to an undeclared zone, may be short for theirs. Such a record stands at
-    // one name only, so a zone that several organizations would need to be is ambiguous.
-    const pending: { identity: StackItem; domain: string; org: string; loose: Loose[] }[] = [];
-    const zoneOrgs = new Map<string, Set<string>>();
+    const identities: { identity: StackItem; domain: string; org: string }[] = [];
     for (const identity of items) {
       if (!SES_DOMAIN_IDENTITY_TYPES.has(identity.type)) {
         continue;
@@ -98,39 +92,71 @@ export const sesDomainDmarcPublished: StackValidationPolicy = {
       if (managed.some((m) => isSameOrSubdomain(domain, m))) {
         continue;
       }
-      const org = organizationalDomain(domain);
+      identities.push({ identity, domain, org: organizationalDomain(domain) });
+    }
+    if (identities.length === 0) {
+      return;
+    }
+
+    // The identities' domains tell the names of zones the stack does not declare whose records
+    // sit under them, so that a relative _dmarc in such a zone stands at one name.
+    const names = new NameIndex<StackItem>(
+      stackRecordsOf(
+        items,
+        identities.map((i) => i.domain),
+      ),
+      (r) =>
+        (r.view.type === "TXT" || r.view.type === undefined) &&
+        r.fqdn !== undefined &&
+        isDmarcName(r.fqdn),
+    );
+
+    // First pass: identities with a record at their full name pass; the others keep the records
+    // that may stand there (at most a few of each name, and how many). A relative record in the
+    // stack's only unplaced undeclared zone stands at one name only, so a zone that several
+    // organizations would need to be is ambiguous.
+    const pending: {
+      identity: StackItem;
+      domain: string;
+      org: string;
+      loose: Loose[];
+      total: number;
+    }[] = [];
+    const zoneOrgs = new Map<string, Set<string>>();
+    for (const { identity, domain, org } of identities) {
       const loose: Loose[] = [];
-      let exact = false;
-      for (const name of new Set([`_dmarc.${domain}`, `_dmarc.${org}`])) {
-        const match = names.find(name);
-        if (match !== undefined && match.records.some((r) => r.fqdn === name)) {
-          exact = true;
-          continue;
-        }
-        for (const record of match?.records ?? []) {
-          const zone = zoneKey(record);
-          const implied = organizationalDomain(name.slice((record.fqdn ?? "").length + 1));
-          loose.push({ record, zone, ambiguous: match?.ambiguous ?? true });
+      const looked = [...new Set([`_dmarc.${domain}`, `_dmarc.${org}`])];
+      const match = names.findFirst(looked, CANDIDATES_SHOWN);
+      const total = match?.total ?? 0;
+      const exact = match?.records.some((r) => r.fqdn !== undefined && looked.includes(r.fqdn));
+      for (const record of exact === true ? [] : (match?.records ?? [])) {
+        const zone = zoneKey(record);
+        const ambiguous = match?.ambiguous ?? true;
+        loose.push({ record, zone, ambiguous });
+        if (!ambiguous) {
+          // The name this record stands at when it is the one looked for: what its zone must be.
+          const at = looked.find((n) => n.startsWith(`${record.fqdn ?? ""}.`)) ?? looked[0];
+          const implied = organizationalDomain(at.slice((record.fqdn ?? "").length + 1));
           const orgs = zoneOrgs.get(zone) ?? new Set<string>();
           orgs.add(implied);
           zoneOrgs.set(zone, orgs);
         }
       }
       if (!exact) {
-        pending.push({ identity, domain, org, loose });
+        pending.push({ identity, domain, org, loose, total });
       }
     }
 
-    for (const { identity, domain, org, loose } of pending) {
+    for (const { identity, domain, org, loose, total } of pending) {
       if (loose.some((l) => !l.ambiguous && zoneOrgs.get(l.zone)?.size === 1)) {
         continue;
       }
-      if (loose.length > 0) {
+      if (total > 0) {
         reportViolation(
           messageFor(
             identity.type,
             identity.name,
-            `cannot tell whether the stack publishes a DMARC record for "${domain}": the only candidates (${[...new Set(loose.map((l) => looseRecordLabel(l.record)))].join(", ")}) have names relative to zones the stack does not declare, and those zones cannot be told apart from the stack (records in several undeclared zones, or one zone needed for several domains). Fix: write the record's full name (_dmarc.${domain}), declare its zone in the stack, or list the domain in managedElsewhere.`,
+            `cannot tell whether the stack publishes a DMARC record for "${domain}": the only candidates (${candidateList(loose, total)}) have names relative to zones the stack does not declare, and those zones cannot be told apart from the stack (records in several undeclared zones, or one zone needed for several domains). Fix: write the record's full name (_dmarc.${domain}), declare its zone in the stack, or list the domain in managedElsewhere.`,
           ),
           identity.urn,
         );
@@ -147,3 +173,14 @@ export const sesDomainDmarcPublished: StackValidationPolicy = {
     }
   },
 };
+
+/** The candidates a message names: a handful of distinct records, then how many more there are. */
+function candidateList(loose: readonly Loose[], total: number): string {
+  const shown = new Map<StackRecord<StackItem>, string>();
+  for (const l of loose) {
+    if (shown.size < CANDIDATES_SHOWN) {
+      shown.set(l.record, looseRecordLabel(l.record));
+    }
+  }
+  return cappedList([...new Set(shown.values())], total - shown.size);
+}

@@ -9,6 +9,7 @@ import {
   parseTagList,
 } from "../../policies/core/dkim";
 import { errorsOf, UNKNOWN, warningsOf } from "../../policies/core/finding";
+import { propertyRuns } from "../helpers/properties";
 
 function rsaSpki(bits: number): string {
   const { publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
@@ -127,10 +128,29 @@ describe("analyzeDkimKey: key records (RFC 6376 3.6.1, RFC 8301, RFC 8463)", () 
     ["t=s (strict identity)", `v=DKIM1; t=s; p=${RSA2048}`],
     ["notes in n=", `v=DKIM1; n=rotated; p=${RSA2048}`],
     ["whitespace and line folds inside p=", `v=DKIM1; p=${RSA2048.replace(/(.{64})/g, "$1\r\n ")}`],
-    ["k in upper case (values are case-insensitive)", `v=DKIM1; k=RSA; p=${RSA2048}`],
   ])("accepts %s without findings", (_what, txt) => {
     expect(codes(txt)).toEqual([]);
   });
+
+  it.each([
+    ["RSA", `v=DKIM1; k=RSA; p=${RSA2048}`, "rsa"],
+    ["Rsa", `v=DKIM1; k=Rsa; p=${RSA2048}`, "rsa"],
+    ["ED25519", `v=DKIM1; k=ED25519; p=${ED25519}`, "ed25519"],
+  ] as const)(
+    "reads k=%s as its key type, with a warning: values are case-sensitive, dkimpy fails it",
+    (written, txt, keyType) => {
+      const analysis = analyzeDkimKey(txt);
+      expect(analysis.keyType).toBe(keyType);
+      expect(analysis.findings).toEqual([
+        {
+          severity: "warning",
+          code: "dkim-key-type-case",
+          message: `The key type is written k=${written}; DKIM tag values are case-sensitive (RFC 6376 3.2), so verifiers that follow the RFC (dkimpy among them) do not recognize it as ${keyType} and fail every signature with this key, while others accept it.`,
+          fix: `Write k=${keyType} in lower case.`,
+        },
+      ]);
+    },
+  );
 
   it("flags t=y as testing with a warning", () => {
     const analysis = analyzeDkimKey(`v=DKIM1; t=y:s; p=${RSA2048}`);
@@ -201,7 +221,7 @@ describe("buildDkimKeyRecord", () => {
           });
         },
       ),
-      { numRuns: 60 },
+      propertyRuns(60),
     );
   });
 });
@@ -273,6 +293,7 @@ describe("checkEasyDkimCname", () => {
         const mismatch = checkEasyDkimCname(`${a}._domainkey.${domain}`, `${b}.dkim.amazonses.com`);
         expect(mismatch.map((f) => f.code)).toEqual(a === b ? [] : ["dkim-cname-token-mismatch"]);
       }),
+      propertyRuns(),
     );
   });
 

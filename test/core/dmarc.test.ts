@@ -17,6 +17,7 @@ import {
   organizationalDomain,
 } from "../../policies/core/dmarc";
 import { errorsOf, warningsOf } from "../../policies/core/finding";
+import { propertyRuns } from "../helpers/properties";
 
 const codes = (txt: string): string[] => analyzeDmarc(txt).findings.map((f) => f.code);
 const errorCodes = (txt: string): string[] =>
@@ -386,7 +387,7 @@ describe("buildDmarc and checkDmarcOptions", () => {
           ruf: (opts.ruf ?? []).map((u) => u.replace(/!\d+[kmgt]?$/, "")),
         });
       }),
-      { numRuns: 500 },
+      propertyRuns(500),
     );
   });
 
@@ -398,6 +399,7 @@ describe("buildDmarc and checkDmarcOptions", () => {
           expect(() => buildDmarc({ p: p as DmarcPolicy })).toThrow(/p=/);
         },
       ),
+      propertyRuns(),
     );
   });
 });

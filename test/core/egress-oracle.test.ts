@@ -18,6 +18,7 @@
 import * as fc from "fast-check";
 import { egressRulesOf, EgressOptions, judgeEgress } from "../../policies/core/egress";
 import { UNKNOWN } from "../../policies/core/finding";
+import { propertyRuns } from "../helpers/properties";
 
 type Family = "ipv4" | "ipv6";
 interface Range {
@@ -628,15 +629,12 @@ describe("judgeEgress against a brute-force oracle", () => {
           expect(verdict.findings).toEqual([]);
         }
       }),
-      { numRuns: 3000 },
+      propertyRuns(3000),
     );
   });
 
   it("draws rules that reach every verdict, exempted ranges and unknowns often enough to matter", () => {
-    const samples = fc.sample(fc.tuple(ruleArb, allowArb, judgedPortsArb), {
-      numRuns: 3000,
-      seed: 42,
-    });
+    const samples = fc.sample(fc.tuple(ruleArb, allowArb, judgedPortsArb), propertyRuns(3000));
     const count = { allows: 0, clear: 0, undecided: 0, exempted: 0, partlyCovered: 0 };
     for (const [m, allow, judged] of samples) {
       count[expectedStatus(m, allow, judged)]++;
@@ -692,7 +690,7 @@ describe("judgeEgress against a brute-force oracle", () => {
         const verdict = judgeEgress(rule, { allowedDestinations: allowed.map((r) => r.text) });
         expect(verdict.status).toBe(covered ? "clear" : "allows");
       }),
-      { numRuns: 2000 },
+      propertyRuns(2000),
     );
   });
 });
@@ -738,7 +736,7 @@ describe("egressRulesOf and judgeEgress on arbitrary input", () => {
           }
         },
       ),
-      { numRuns: 2000 },
+      propertyRuns(2000),
     );
   });
 
@@ -749,7 +747,7 @@ describe("egressRulesOf and judgeEgress on arbitrary input", () => {
         rules.forEach((rule) => judgeEgress(rule));
         expect(Array.isArray(rules)).toBe(true);
       }),
-      { numRuns: 1000 },
+      propertyRuns(1000),
     );
   });
 });

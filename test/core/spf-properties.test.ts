@@ -8,6 +8,7 @@ import {
   mergeSpf,
 } from "../../policies/core/spf";
 import { domainName } from "../helpers/arbitraries";
+import { propertyRuns } from "../helpers/properties";
 
 const domain = domainName;
 const ip4 = fc
@@ -84,7 +85,7 @@ describe("SPF properties", () => {
         expect(analysis.advice.filter((f) => f.severity === "error")).toEqual([]);
         expect(analysis.lookups).toBeLessThanOrEqual(10);
       }),
-      { numRuns: 500 },
+      propertyRuns(500),
     );
   });
 
@@ -98,7 +99,7 @@ describe("SPF properties", () => {
           expect(analyzeSpf(buildSpf(opts)).permerrors).toEqual([]);
         }
       }),
-      { numRuns: 500 },
+      propertyRuns(500),
     );
   });
 
@@ -131,7 +132,7 @@ describe("SPF properties", () => {
           Math.max(1, before.terms.filter((t) => t.name === "all").length),
         );
       }),
-      { numRuns: 500 },
+      propertyRuns(500),
     );
     // Most generated merges stay under the limit, so the property is not vacuous.
     expect(mergedCount).toBeGreaterThan(250);
@@ -148,6 +149,7 @@ describe("SPF properties", () => {
           expect(codes).toEqual([]);
         }
       }),
+      propertyRuns(),
     );
   });
 
@@ -166,7 +168,7 @@ describe("SPF properties", () => {
           }
         },
       ),
-      { numRuns: 1000 },
+      propertyRuns(1000),
     );
   });
 
@@ -179,6 +181,7 @@ describe("SPF properties", () => {
           analyzeSpf(record).terms.map((t) => t.text),
         );
       }),
+      propertyRuns(),
     );
   });
 });

@@ -6,6 +6,7 @@ import {
   quoteTxt,
   splitTxt,
 } from "../../policies/core/txt";
+import { propertyRuns } from "../helpers/properties";
 
 const octets = (s: string): number => Buffer.byteLength(s, "utf8");
 
@@ -122,6 +123,7 @@ describe("TXT properties", () => {
           expect(octets(c) + octets(next)).toBeGreaterThan(255);
         });
       }),
+      propertyRuns(),
     );
   });
 
@@ -130,6 +132,7 @@ describe("TXT properties", () => {
       fc.property(anyString, (value) => {
         expect(joinTxt(quoteTxt(value))).toBe(value);
       }),
+      propertyRuns(),
     );
   });
 
@@ -141,6 +144,7 @@ describe("TXT properties", () => {
         for (const s of strings ?? []) expect(octets(s)).toBeLessThanOrEqual(255);
         expect(checkTxtContent(quoteTxt(value))).toEqual([]);
       }),
+      propertyRuns(),
     );
   });
 });

@@ -4,7 +4,7 @@ import { mailDnsNotProxied } from "../../policies/rules/mail-dns-not-proxied";
 import { sesDnsRecords } from "../../policies/rules/ses-dns-records";
 import { DkimKeyCase, dkimVectors } from "../helpers/vectors";
 import { cfRecord, r53Record, route53Txt, txtShapes } from "../helpers/dns-fixtures";
-import { UNKNOWN, runResource, runStack } from "../helpers/policy-support";
+import { UNKNOWN, runResource, runStack, urnOf } from "../helpers/policy-support";
 
 const vectors = dkimVectors();
 const TOKEN = "xtk53kxcy4p3t6ztbrffs6d54rsrrhh6";
@@ -215,5 +215,59 @@ describe("dkim-record-valid", () => {
     expect((await runResource(dkimRecordValid, r)).violations).toEqual([
       expect.stringMatching(/starts with a quote but is not a list of quoted strings/),
     ]);
+  });
+
+  describe("at stack level, a revoked key an SES identity still signs with", () => {
+    const V2 = "aws:sesv2/emailIdentity:EmailIdentity";
+    const NATIVE = "aws-native:ses:EmailIdentity";
+    const CF = "cloudflare:index/dnsRecord:DnsRecord";
+    const zone = {
+      type: "cloudflare:index/zone:Zone",
+      name: "zone",
+      props: { id: "zone-1", name: "example.com" },
+    };
+    const byodkim = (selector: unknown, type = V2) => ({
+      type,
+      name: "id",
+      props: {
+        emailIdentity: "example.com",
+        dkimSigningAttributes: { domainSigningSelector: selector, domainSigningPrivateKey: "MIIE" },
+      },
+    });
+    const revoked = (name: string) => ({
+      ...cfRecord(name, "TXT", "v=DKIM1; k=rsa; p="),
+      name: "old-key",
+    });
+    const message = (type: string) =>
+      `${CF} "old-key": the DKIM key at s1._domainkey.example.com is revoked (empty p=), but ${type} "id" still signs with selector s1 (dkimSigningAttributes.domainSigningSelector), so receivers fail every signature it makes. Fix: publish the identity's public key at s1._domainkey.example.com (mailguard's MailDomain does), or move the identity to a new selector before revoking this one.`;
+
+    it.each([
+      ["a full name, an SES v2 identity", "s1._domainkey.example.com", V2],
+      ["a name relative to a declared zone", "s1._domainkey", V2],
+      ["an aws-native identity", "s1._domainkey.example.com", NATIVE],
+    ])("reports the record, naming the identity: %s", async (_what, name, type) => {
+      const out = await runStack(dkimRecordValid, [zone, byodkim("s1", type), revoked(name)]);
+      expect(out.violations).toEqual([message(type)]);
+      expect(out.urns).toEqual([urnOf(CF, "old-key")]);
+    });
+
+    it.each([
+      ["a revoked key at another selector", [zone, byodkim("s2"), revoked("s1._domainkey")]],
+      [
+        "an identity with Easy DKIM",
+        [
+          zone,
+          { type: V2, name: "id", props: { emailIdentity: "example.com" } },
+          revoked("s1._domainkey"),
+        ],
+      ],
+      ["a selector unknown during preview", [zone, byodkim(UNKNOWN), revoked("s1._domainkey")]],
+      [
+        "the selector's current key",
+        [zone, byodkim("s1"), cfRecord("s1._domainkey", "TXT", strongKey.record)],
+      ],
+    ])("leaves alone %s", async (_what, resources) => {
+      expect((await runStack(dkimRecordValid, resources)).violations).toEqual([]);
+    });
   });
 });

@@ -136,6 +136,19 @@ describe("dmarc-record-valid", () => {
     expect((await runStack(dmarcRecordValid, [zone, a])).violations).toEqual([]);
   });
 
+  it("names five of the resources that share a _dmarc name at most, then how many more", async () => {
+    const zone = { type: CF_ZONE, name: "zone", props: { id: "zone-1", name: "example.com" } };
+    const records = Array.from({ length: 8 }, (_, i) => ({
+      ...cfRecord("_dmarc", "TXT", "v=DMARC1; p=reject"),
+      name: `dmarc-${i}`,
+    }));
+    const out = await runStack(dmarcRecordValid, [zone, ...records]);
+    expect(out.violations).toHaveLength(1);
+    expect(out.violations[0]).toMatch(
+      /^cloudflare:index\/dnsRecord:DnsRecord "dmarc-0": 8 resources \("dmarc-0", "dmarc-1", "dmarc-2", "dmarc-3", "dmarc-4" and 3 more\) publish TXT records at _dmarc\.example\.com\. There are 8 DMARC records at one name/,
+    );
+  });
+
   describe("agrees with the DMARC vectors (publisher-strict validity)", () => {
     it.each(cases.map((c) => [c.record ?? (c.records ?? []).join(" | "), c]))(
       "%s",

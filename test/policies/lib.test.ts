@@ -4,9 +4,11 @@ import {
   dnsRecordOf,
   fieldPath,
   fqdnOf,
+  inferZoneApexes,
   mxHostOf,
   mxPriorityOf,
   NameIndex,
+  stackRecordsOf,
   zoneNamesOf,
 } from "../../policies/lib/dns";
 import {
@@ -16,6 +18,7 @@ import {
 } from "../../policies/lib/iam";
 import { plain, plainProps } from "../../policies/lib/props";
 import { CF_DNS_RECORD, CF_ZONE, R53_RECORD } from "../helpers/dns-fixtures";
+import { propertyRuns } from "../helpers/properties";
 
 const SENTINELS = [
   UNKNOWN,
@@ -47,7 +50,10 @@ describe("plain props", () => {
         fc.dictionary(noSentinel, tie("value"), { maxKeys: 4 }),
       ),
     })).value;
-    fc.assert(fc.property(json, (v) => expect(plain(v)).toEqual(v)));
+    fc.assert(
+      fc.property(json, (v) => expect(plain(v)).toEqual(v)),
+      propertyRuns(),
+    );
   });
 
   it("reads properties behind the SDK's proxy without tripping on unknowns", () => {
@@ -188,6 +194,102 @@ describe("DNS record adapters", () => {
   });
 });
 
+describe("zones the stack does not declare, named by their records", () => {
+  const record = (zoneId: string, name: string, type = "TXT") => ({
+    type: CF_DNS_RECORD,
+    props: { zoneId, name, type, content: "x", ttl: 1 },
+  });
+  const apexes = (names: string[], domains: string[]) =>
+    inferZoneApexes(stackRecordsOf(names.map((n) => record("z", n))), domains).get("z");
+
+  it.each([
+    [
+      "a full name under an identity's domain",
+      ["_dmarc", "mail.t1.example.com"],
+      ["t1.example.com"],
+      ["t1.example.com"],
+    ],
+    [
+      "the deepest identity domain the names sit under",
+      ["a.b.example.com"],
+      ["example.com", "b.example.com"],
+      ["b.example.com"],
+    ],
+    [
+      "every suffix down to the registrable domain, without an identity",
+      ["mail.x.example.com"],
+      [],
+      ["mail.x.example.com", "x.example.com", "example.com"],
+    ],
+    [
+      "the suffix full names share",
+      ["mail.a.example.co.uk", "b.example.co.uk"],
+      ["example.co.uk"],
+      ["example.co.uk"],
+    ],
+    [
+      "the registrable domain alone, when that is all names share",
+      ["mail.a.example.com", "b.example.com"],
+      [],
+      ["example.com"],
+    ],
+  ])("takes %s", (_what, names, domains, expected) => {
+    expect(apexes(names, domains)).toEqual(expected);
+  });
+
+  it.each([
+    ["only relative names", ["_dmarc", "mail"]],
+    ["full names under different registrable domains", ["mail.example.com", "mail.example.org"]],
+  ])("tells nothing from %s", (_what, names) => {
+    expect(apexes(names, ["example.com"])).toBeUndefined();
+  });
+
+  it("places relative names at full names, one for certain or several as possible", () => {
+    const [certain] = stackRecordsOf(
+      [record("z", "_dmarc"), record("z", "mail.t1.example.com")],
+      ["t1.example.com"],
+    );
+    expect(certain).toMatchObject({
+      fqdn: "_dmarc.t1.example.com",
+      zoneApexes: ["t1.example.com"],
+    });
+    const [several] = stackRecordsOf(
+      [record("z", "_dmarc"), record("z", "mail.x.example.com")],
+      [],
+    );
+    expect(several.possibleNames).toEqual([
+      "_dmarc.mail.x.example.com",
+      "_dmarc.x.example.com",
+      "_dmarc.example.com",
+    ]);
+    const index = new NameIndex(
+      stackRecordsOf([record("z", "_dmarc"), record("z", "mail.x.example.com")], []),
+    );
+    expect(index.find("_dmarc.example.com")).toEqual({ records: [several], ambiguous: true });
+    expect(index.find("_dmarc.y.example.com")).toBeUndefined();
+  });
+
+  it("finds a handful of records per name and counts them all", () => {
+    const records = stackRecordsOf(
+      Array.from({ length: 30 }, (_, k) => record(`zone-${k}`, "_dmarc")),
+      [],
+    );
+    const match = new NameIndex(records).findFirst(
+      ["_dmarc.a.example.com", "_dmarc.example.com"],
+      5,
+    );
+    expect(match?.records.map((r) => r.view.zoneId)).toEqual([
+      "zone-0",
+      "zone-1",
+      "zone-2",
+      "zone-3",
+      "zone-4",
+    ]);
+    expect(match?.total).toBe(30);
+    expect(match?.ambiguous).toBe(true);
+  });
+});
+
 describe("IAM documents", () => {
   const grant = (
     Action: unknown,
@@ -213,6 +315,7 @@ describe("IAM documents", () => {
           );
         },
       ),
+      propertyRuns(),
     );
   });
 

@@ -1,6 +1,6 @@
 import { mailDnsNotProxied } from "../../policies/rules/mail-dns-not-proxied";
 import { CF_ZONE, cfLegacyRecord, cfRecord, r53Record } from "../helpers/dns-fixtures";
-import { UNKNOWN, runResource, runStack } from "../helpers/policy-support";
+import { UNKNOWN, runResource, runStack, urnOf } from "../helpers/policy-support";
 
 const TOKEN = "xtk53kxcy4p3t6ztbrffs6d54rsrrhh6";
 
@@ -181,6 +181,75 @@ describe("mail-dns-not-proxied", () => {
           /the proxied record "mail" in zone zone-1 may stand at the SES MAIL FROM domain mail\.example\.com: .* cannot be resolved\. Fix: set proxied: false/,
         ),
       ]);
+    });
+  });
+
+  describe("at stack level, tenants' zones named by their records", () => {
+    const CF = "cloudflare:index/dnsRecord:DnsRecord";
+    const tenant = (
+      k: number,
+      extra: { type: string; name: string; props: Record<string, unknown> }[] = [],
+    ) => [
+      {
+        type: "aws:sesv2/emailIdentity:EmailIdentity",
+        name: `t${k}`,
+        props: { emailIdentity: `tenant${k}.example.com` },
+      },
+      {
+        type: "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
+        name: `t${k}-mf`,
+        props: {
+          emailIdentity: `tenant${k}.example.com`,
+          mailFromDomain: `mail.tenant${k}.example.com`,
+        },
+      },
+      {
+        type: CF,
+        name: `t${k}-dkim`,
+        props: {
+          zoneId: `tenant-zone-${k}`,
+          name: `tok._domainkey.tenant${k}.example.com`,
+          type: "CNAME",
+          content: "tok.dkim.amazonses.com",
+          ttl: 1,
+        },
+      },
+      ...extra,
+    ];
+    const proxiedMail = (k: number) => ({
+      type: CF,
+      name: `t${k}-mail-a`,
+      props: {
+        zoneId: `tenant-zone-${k}`,
+        name: "mail",
+        type: "A",
+        content: "192.0.2.1",
+        ttl: 1,
+        proxied: true,
+      },
+    });
+
+    it("places a proxied relative name at its tenant's MAIL FROM domain, whatever the other zones", async () => {
+      const out = await runStack(mailDnsNotProxied, [
+        ...tenant(0, [proxiedMail(0)]),
+        ...tenant(1),
+        ...tenant(2),
+      ]);
+      expect(out.violations).toEqual([
+        `${CF} "t0-mail-a": a record at the SES MAIL FROM domain mail.tenant0.example.com is proxied. Fix: set proxied: false; mail records are DNS only (mailguard's MailDomain never proxies them).`,
+      ]);
+      expect(out.urns).toEqual([urnOf(CF, "t0-mail-a")]);
+    });
+
+    it("does not place it at another tenant's MAIL FROM domain", async () => {
+      // Tenant 0 sends with the default MAIL FROM: its proxied "mail" is mail.tenant0.example.com.
+      const withoutMailFrom = tenant(0).filter((r) => r.name !== "t0-mf");
+      const out = await runStack(mailDnsNotProxied, [
+        ...withoutMailFrom,
+        proxiedMail(0),
+        ...tenant(1),
+      ]);
+      expect(out.violations).toEqual([]);
     });
   });
 });

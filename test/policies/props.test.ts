@@ -60,3 +60,20 @@ describe("plain props behind an unknown-checking proxy", () => {
     expect((copy.egress as unknown[])[1]).toBe(UNKNOWN);
   });
 });
+
+describe("plain props with a key named __proto__", () => {
+  /** An object with an own `__proto__` key, as a JSON parse or fast-check makes one. */
+  const withProtoKey = (value: unknown): Record<string, unknown> =>
+    JSON.parse(`{"__proto__": ${JSON.stringify(value)}, "name": "web"}`) as Record<string, unknown>;
+
+  it.each([
+    ["a string", ""],
+    ["an object", { egress: [{ protocol: "-1" }] }],
+  ])("keeps it an own key holding %s, without lending properties", (_what, value) => {
+    const out = plain(withProtoKey(value)) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(["__proto__", "name"]);
+    expect(Object.getOwnPropertyDescriptor(out, "__proto__")?.value).toEqual(value);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect("egress" in out).toBe(false);
+  });
+});

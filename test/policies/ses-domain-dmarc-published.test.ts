@@ -1,6 +1,7 @@
 import { sesDomainDmarcPublished } from "../../policies/rules/ses-domain-dmarc-published";
 import { CF_ZONE, cfRecord, r53Record } from "../helpers/dns-fixtures";
 import { UNKNOWN, runStack, urnOf } from "../helpers/policy-support";
+import { ANCHORS, TENANT_IDENTITY, tenantRecord, tenants } from "../helpers/tenants";
 
 const V2_ID = "aws:sesv2/emailIdentity:EmailIdentity";
 const V1_ID = "aws:ses/domainIdentity:DomainIdentity";
@@ -140,6 +141,66 @@ describe("ses-domain-dmarc-published", () => {
           ])
         ).violations,
       ).toEqual([]);
+    });
+  });
+
+  describe("multi-tenant stacks: a zone per tenant, its id from config, not declared", () => {
+    const cannotTell = (k: number, candidates: string) =>
+      `${TENANT_IDENTITY} "t${k}-identity": cannot tell whether the stack publishes a DMARC record for "tenant${k}.example.com": the only candidates (${candidates}) have names relative to zones the stack does not declare, and those zones cannot be told apart from the stack (records in several undeclared zones, or one zone needed for several domains). Fix: write the record's full name (_dmarc.tenant${k}.example.com), declare its zone in the stack, or list the domain in managedElsewhere.`;
+    const zones = (ks: number[]) => ks.map((k) => `"_dmarc" in zone tenant-zone-${k}`).join(", ");
+
+    it.each([["the MAIL FROM MX"], ["an Easy DKIM CNAME"]] as const)(
+      "passes every tenant whose zone holds %s with its full name beside a relative _dmarc",
+      async (anchor) => {
+        const out = await runStack(sesDomainDmarcPublished, tenants(3, ANCHORS[anchor]));
+        expect(out.violations).toEqual([]);
+      },
+    );
+
+    it("cannot tell, for each tenant, when the zones hold nothing but their _dmarc", async () => {
+      const out = await runStack(sesDomainDmarcPublished, tenants(3, ANCHORS.none));
+      expect(out.violations).toEqual([
+        cannotTell(0, zones([0, 1, 2])),
+        cannotTell(1, zones([0, 1, 2])),
+        cannotTell(2, zones([0, 1, 2])),
+      ]);
+    });
+
+    it.each([12, 40])(
+      "names five candidates at most, then how many more (%i tenants)",
+      async (count) => {
+        const out = await runStack(sesDomainDmarcPublished, tenants(count, ANCHORS.none));
+        expect(out.violations).toHaveLength(count);
+        expect(out.violations[0]).toBe(
+          cannotTell(0, `${zones([0, 1, 2, 3, 4])} and ${count - 5} more`),
+        );
+        expect(out.violations[count - 1]).toBe(
+          cannotTell(count - 1, `${zones([0, 1, 2, 3, 4])} and ${count - 5} more`),
+        );
+      },
+    );
+
+    it("does not take a tenant's zone for a domain its records do not sit under", async () => {
+      const out = await runStack(sesDomainDmarcPublished, [
+        ...tenants(2, ANCHORS["the MAIL FROM MX"]),
+        { type: TENANT_IDENTITY, name: "other", props: { emailIdentity: "other.org" } },
+      ]);
+      expect(out.violations).toEqual([
+        `${TENANT_IDENTITY} "other": no DMARC record for "other.org" in the stack (looked for TXT _dmarc.other.org), so receivers apply no policy to mail forged in its name. Fix: publish one (mailguard's MailDomain does), or list the domain in managedElsewhere when its DMARC record lives in another stack.`,
+      ]);
+    });
+
+    it("cannot tell when a zone's records leave it several names, one of them the organization's", async () => {
+      // tenant-zone-7 holds mail.x.example.com in full: it may be that zone, x.example.com or
+      // example.com, so its relative _dmarc may be the organizational record of y.example.com.
+      const out = await runStack(sesDomainDmarcPublished, [
+        { type: TENANT_IDENTITY, name: "y", props: { emailIdentity: "y.example.com" } },
+        tenantRecord(7, "_dmarc", "TXT", "v=DMARC1; p=reject"),
+        tenantRecord(7, "mail.x.example.com", "MX", "feedback-smtp.us-east-1.amazonses.com"),
+      ]);
+      expect(out.violations).toEqual([
+        `${TENANT_IDENTITY} "y": cannot tell whether the stack publishes a DMARC record for "y.example.com": the only candidates ("_dmarc" in zone tenant-zone-7) have names relative to zones the stack does not declare, and those zones cannot be told apart from the stack (records in several undeclared zones, or one zone needed for several domains). Fix: write the record's full name (_dmarc.y.example.com), declare its zone in the stack, or list the domain in managedElsewhere.`,
+      ]);
     });
   });
 });

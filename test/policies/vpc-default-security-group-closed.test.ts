@@ -30,6 +30,15 @@ describe("vpc-default-security-group-closed", () => {
     ).toEqual([]);
   });
 
+  it("counts an aws.ec2.DefaultVpc as a VPC: reported until its default group is adopted", async () => {
+    const dflt = { type: "aws:ec2/defaultVpc:DefaultVpc", name: "dflt", props: { id: "vpc-d" } };
+    expect((await runStack(vpcDefaultSecurityGroupClosed, [dflt])).violations).toEqual([
+      `aws:ec2/defaultVpc:DefaultVpc "dflt": the VPC's default security group is not adopted, so it keeps AWS's allow-all egress (TCP 25 included) and allow-from-itself ingress. Fix: adopt it with an aws.ec2.DefaultSecurityGroup whose vpcId is this VPC and which has no ingress or egress rules.`,
+    ]);
+    const group = { ...closed, props: { ...closed.props, vpcId: "vpc-d" } };
+    expect((await runStack(vpcDefaultSecurityGroupClosed, [dflt, group])).violations).toEqual([]);
+  });
+
   it("passes an aws-native VPC adopted by its vpcId", async () => {
     const native = { type: NATIVE_VPC, name: "nv", props: { vpcId: "vpc-9" } };
     const group = { ...closed, props: { ...closed.props, vpcId: "vpc-9" } };

@@ -23,6 +23,7 @@ const repoPackDir = path.join(__dirname, "..", "..", "policies");
 const POLICIES: [string, "advisory" | "mandatory"][] = [
   ["no-port-25-egress", "mandatory"],
   ["vpc-default-security-group-closed", "advisory"],
+  ["ec2-security-group-explicit", "advisory"],
   ["ses-tls-required", "mandatory"],
   ["ses-dkim-enabled", "mandatory"],
   ["ses-domain-dmarc-published", "mandatory"],
@@ -35,6 +36,7 @@ const POLICIES: [string, "advisory" | "mandatory"][] = [
   ["dmarc-record-advice", "advisory"],
   ["dkim-record-valid", "mandatory"],
   ["dkim-key-strength", "advisory"],
+  ["dkim-record-advice", "advisory"],
   ["mail-dns-not-proxied", "mandatory"],
   ["smtp-user-least-privilege", "mandatory"],
 ];

@@ -15,6 +15,7 @@ const packVersion = (
 const EXPECTED: [string, "advisory" | "mandatory", string[]][] = [
   ["no-port-25-egress", "mandatory", ["ports", "allowedDestinations"]],
   ["vpc-default-security-group-closed", "advisory", []],
+  ["ec2-security-group-explicit", "advisory", ["exempt"]],
   ["ses-tls-required", "mandatory", ["externalConfigurationSets"]],
   ["ses-dkim-enabled", "mandatory", []],
   ["ses-domain-dmarc-published", "mandatory", ["managedElsewhere"]],
@@ -27,6 +28,7 @@ const EXPECTED: [string, "advisory" | "mandatory", string[]][] = [
   ["dmarc-record-advice", "advisory", ["authorizedDestinations"]],
   ["dkim-record-valid", "mandatory", []],
   ["dkim-key-strength", "advisory", ["minimumRsaBits"]],
+  ["dkim-record-advice", "advisory", []],
   ["mail-dns-not-proxied", "mandatory", []],
   ["smtp-user-least-privilege", "mandatory", ["allowedActions"]],
 ];
@@ -139,6 +141,10 @@ describe("the mailguard pack over pulumirpc.Analyzer", () => {
       }),
     });
     expect(info.policies.find((p) => p.name === "ses-dns-records")?.policyType).toBe("stack");
+    expect(info.policies.find((p) => p.name === "ec2-security-group-explicit")?.policyType).toBe(
+      "stack",
+    );
+    expect(info.policies.find((p) => p.name === "dkim-record-advice")?.policyType).toBe("resource");
     expect(
       info.policies.find((p) => p.name === "vpc-default-security-group-closed")?.policyType,
     ).toBe("stack");
