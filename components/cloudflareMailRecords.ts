@@ -164,7 +164,8 @@ export class CloudflareMailRecords extends pulumi.ComponentResource {
     const a = validateFor("CloudflareMailRecords", name, this, () =>
       validateCloudflareMailRecordsArgs(args),
     );
-    for (const warning of a.warnings) void pulumi.log.warn(warning, this);
+    for (const warning of a.warnings)
+      void pulumi.log.warn(`CloudflareMailRecords "${name}": ${warning}`, this);
 
     const resources = a.records.map((r) => {
       const adopted = a.imports[r.key];

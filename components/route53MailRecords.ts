@@ -304,7 +304,8 @@ export class Route53MailRecords extends pulumi.ComponentResource {
     const a = validateFor("Route53MailRecords", name, this, () =>
       validateRoute53MailRecordsArgs(args),
     );
-    for (const warning of a.warnings) void pulumi.log.warn(warning, this);
+    for (const warning of a.warnings)
+      void pulumi.log.warn(`Route53MailRecords "${name}": ${warning}`, this);
 
     // Minimal test mocks return no zone: a placeholder then stands where the id belongs.
     this.zoneId =

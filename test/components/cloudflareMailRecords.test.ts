@@ -580,7 +580,7 @@ describe("CloudflareMailRecords adopting what is live", () => {
     expect(sim.find(DNS, "dns-spf")!.options?.import).toBeUndefined();
     expect(warn.mock.calls).toEqual([
       [
-        'warning: [runtime] apexSpf.existing is the SPF record example.com publishes today, and this component publishes its own SPF record at example.com: unless the live record goes, the domain has two SPF records, which receivers treat as a permerror for all of its mail. Adopt the live record (adopt: { spf: "<its DNS record id>" }), so the merged value replaces it in place, or delete it before pulumi up.',
+        'warning: [runtime] CloudflareMailRecords "dns": apexSpf.existing is the SPF record example.com publishes today, and this component publishes its own SPF record at example.com: unless the live record goes, the domain has two SPF records, which receivers treat as a permerror for all of its mail. Adopt the live record (adopt: { spf: "<its DNS record id>" }), so the merged value replaces it in place, or delete it before pulumi up.',
       ],
     ]);
   });

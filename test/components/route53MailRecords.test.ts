@@ -284,7 +284,7 @@ describe("Route53MailRecords adopting what is live", () => {
     expect(sim.find(RECORD, "dns-spf")!.options?.import).toBeUndefined();
     expect(warn.mock.calls).toEqual([
       [
-        "warning: [runtime] apexSpf.existing is what example.com publishes today, and Route53 keeps every TXT value of a name in one record set: while the live set exists, creating the component's fails. Adopt it (adopt: { spf: true }, with every value it holds listed in apexSpf.existing, which are kept), so the merged set replaces it in place, or delete it before pulumi up.",
+        'warning: [runtime] Route53MailRecords "dns": apexSpf.existing is what example.com publishes today, and Route53 keeps every TXT value of a name in one record set: while the live set exists, creating the component\'s fails. Adopt it (adopt: { spf: true }, with every value it holds listed in apexSpf.existing, which are kept), so the merged set replaces it in place, or delete it before pulumi up.',
       ],
     ]);
   });
