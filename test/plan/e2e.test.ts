@@ -182,6 +182,13 @@ describe("npm start (offline plan)", () => {
       expect(zoneText).toContain(
         `${token}._domainkey.${domain}.\t3600\tIN\tCNAME\t${token}.dkim.amazonses.com.\n`,
       );
+      // The sample adopts the live apex SPF: one SPF record at the apex, the merged value.
+      expect(zoneText.split("\n").filter((l) => l.startsWith(`${domain}.\t`))).toEqual([
+        `${domain}.\t3600\tIN\tTXT\t"v=spf1 include:_spf.google.com ~all"`,
+      ]);
+      expect(out).toContain(
+        `cloudflare:index/dnsRecord:DnsRecord "mail-dns-spf" adopts the live resource 023e105f4ecef8ad9ca31a8372d0c353/372e67954025e0ba6aaa6d586b9e0b59 (the import option)`,
+      );
     },
     TIMEOUT,
   );
