@@ -1,11 +1,18 @@
 /**
  * The example program: mail for one domain (SES in the configured region, SMTP credentials on
- * 587, records on Cloudflare) and, when a VPC is configured, a security group without port 25.
- * Configuration: Pulumi.yaml declares every key with its type, description and default.
+ * 587, records on Cloudflare or Route53) and, when a VPC is configured, a security group without
+ * port 25. Configuration: Pulumi.yaml declares every key with its type, description and default;
+ * Pulumi.dev.yaml is a sample stack on Cloudflare, Pulumi.route53.yaml one on Route53.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DmarcPolicy } from "./policies/core/dmarc";
-import { EgressAllowance, MailDomain, NoSmtpEgressSecurityGroup } from "./components";
+import {
+  EgressAllowance,
+  MailDomain,
+  MailDomainArgs,
+  MailDomainDns,
+  NoSmtpEgressSecurityGroup,
+} from "./components";
 
 const config = new pulumi.Config();
 
@@ -25,11 +32,39 @@ const domain = config.require("domain");
 const region = optional("sesRegion");
 const apexSpfExisting = optional("apexSpfExisting");
 const apexSpfIncludes = list<string>("apexSpfIncludes");
+// Route53 keeps every TXT value of the apex in one record set: the others are listed to be kept.
+const apexTxtOtherValues = list<string>("apexTxtOtherValues");
+
+const dnsProvider = optional("dnsProvider") ?? "cloudflare";
+let dns: MailDomainDns;
+let adopt: MailDomainArgs["adopt"];
+if (dnsProvider === "route53") {
+  dns = { route53: { zoneId: optional("route53ZoneId"), zoneName: optional("route53ZoneName") } };
+  adopt = {
+    spf: config.getBoolean("route53AdoptApexTxt") ?? false,
+    dmarc: config.getBoolean("route53AdoptDmarc") ?? false,
+  };
+} else if (dnsProvider === "cloudflare") {
+  const zoneId = optional("cloudflareZoneId");
+  if (zoneId === undefined) {
+    throw new Error(
+      "mailguard:cloudflareZoneId is not set: give the Cloudflare zone id, or set mailguard:dnsProvider to route53 with mailguard:route53ZoneId or mailguard:route53ZoneName.",
+    );
+  }
+  dns = { cloudflare: { zoneId, zoneName: optional("cloudflareZoneName") } };
+  adopt = {
+    spf: optional("cloudflareApexSpfRecordId"),
+    dmarc: optional("cloudflareDmarcRecordId"),
+  };
+} else {
+  throw new Error(
+    `mailguard:dnsProvider is "${dnsProvider}": it must be cloudflare or route53 (Pulumi.yaml).`,
+  );
+}
 
 const mail = new MailDomain("mail", {
   domain,
-  cloudflareZoneId: config.require("cloudflareZoneId"),
-  cloudflareZoneName: optional("cloudflareZoneName"),
+  dns,
   region,
   fips: config.getBoolean("smtpFips") ?? false,
   dmarc: {
@@ -39,10 +74,24 @@ const mail = new MailDomain("mail", {
     adkim: (optional("dmarcAdkim") ?? "r") as "r" | "s",
     aspf: (optional("dmarcAspf") ?? "r") as "r" | "s",
   },
+  // What the stack's policy configuration gives dmarc-policy-enforced (p=none needs "none").
+  dmarcPolicyEnforced: {
+    minimumPolicy: (optional("dmarcMinimumPolicy") ?? "quarantine") as DmarcPolicy,
+  },
   apexSpf:
     config.getBoolean("publishApexSpf") === true
-      ? { existing: apexSpfExisting, add: { includes: apexSpfIncludes } }
+      ? {
+          existing:
+            apexTxtOtherValues === undefined
+              ? apexSpfExisting
+              : [
+                  ...(apexSpfExisting !== undefined ? [apexSpfExisting] : []),
+                  ...apexTxtOtherValues,
+                ],
+          add: { includes: apexSpfIncludes },
+        }
       : undefined,
+  adopt,
   allowedFromAddresses: list<string>("allowedFromAddresses"),
   credentialsVersion: config.getNumber("credentialsVersion") ?? 1,
   retainPreviousCredentials: config.getBoolean("retainPreviousCredentials") ?? false,
@@ -71,7 +120,7 @@ if (vpcId !== undefined) {
 export const smtp = mail.smtp;
 /** Secrets Manager secret holding the bundle as JSON, for applications to read at start. */
 export const smtpSecretArn = mail.secretArn;
-/** The records published on Cloudflare. */
+/** The records published, on Cloudflare or Route53 alike. */
 export const dnsRecords = mail.records;
 /** Records that outside DMARC report destinations must publish in their own zones. */
 export const dmarcReportAuthorizations = mail.reportAuthorizations;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ReportAuthorization } from "../policies/core/dmarc";
 import {
+  CloudflareAdoptArgs,
   CloudflareMailRecords,
   CloudflareMailRecordsArgs,
   validateCloudflareMailRecordsArgs,
@@ -8,11 +9,20 @@ import {
 import {
   ArgumentError,
   argsArg,
+  objectArg,
   PublishedDnsRecord,
   renamedArgument,
   TOKEN_PREFIX,
   validateFor,
 } from "./common";
+import { ApexSpfArgs } from "./mailRecords";
+import {
+  Route53AdoptArgs,
+  Route53ApexSpfArgs,
+  Route53MailRecords,
+  Route53MailRecordsArgs,
+  validateRoute53MailRecordsArgs,
+} from "./route53MailRecords";
 import { SES_SENDER_ARGUMENTS, SesSender, SesSenderArgs, validateSesSenderArgs } from "./sesSender";
 import {
   SmtpBundle,
@@ -21,8 +31,8 @@ import {
   validateSmtpCredentialsOptions,
 } from "./smtpCredentials";
 
-/** The CloudflareMailRecords arguments MailDomain passes through under their own names. */
-const DNS_OPTIONS = ["dmarc", "dmarcPolicyEnforced", "apexSpf", "ttl"] as const;
+/** The DNS backends' arguments MailDomain passes through under their own names. */
+const DNS_OPTIONS = ["dmarc", "dmarcPolicyEnforced", "ttl"] as const;
 /** The SmtpCredentials arguments MailDomain passes through under their own names. */
 const SMTP_OPTIONS = [
   "allowedFromAddresses",
@@ -32,31 +42,137 @@ const SMTP_OPTIONS = [
   "fips",
 ] as const;
 
+/** The Cloudflare zone MailDomain publishes the records in (CloudflareMailRecords). */
+export interface MailDomainCloudflareZone {
+  /** The zone id (a string or an Output; a plain string to adopt live records). */
+  zoneId: pulumi.Input<string>;
+  /** The zone's name, to check the domain lies in it. Default: not checked. */
+  zoneName?: string;
+}
+
+/** The Route53 hosted zone MailDomain publishes the records in (Route53MailRecords). */
+export interface MailDomainRoute53Zone {
+  /** The hosted zone id (a string or an Output; a plain string to adopt live record sets). */
+  zoneId?: pulumi.Input<string>;
+  /** The zone's name: checked, and looked up among public zones when `zoneId` is left out. */
+  zoneName?: string;
+}
+
+/** Where MailDomain publishes the records: exactly one backend. */
+export type MailDomainDns =
+  { cloudflare: MailDomainCloudflareZone } | { route53: MailDomainRoute53Zone };
+
 /**
- * The arguments of the three components MailDomain composes, documented there: every SesSender
- * argument, the DMARC, apex SPF and TTL of CloudflareMailRecords, and the SmtpCredentials options.
+ * The arguments of the components MailDomain composes, documented there: every SesSender
+ * argument, the DMARC, apex SPF, adoption and TTL of the DNS backend, and the SmtpCredentials
+ * options.
  */
 export interface MailDomainArgs
   extends
     SesSenderArgs,
     Pick<CloudflareMailRecordsArgs, (typeof DNS_OPTIONS)[number]>,
     Pick<SmtpCredentialsArgs, (typeof SMTP_OPTIONS)[number]> {
-  /** The domain to send from: the Cloudflare zone's apex or a subdomain of it; not a public suffix. */
+  /** The domain to send from: the zone's apex or a subdomain of it; not a public suffix. */
   domain: string;
-  /** The Cloudflare zone id the records go into (a string or an Output). */
-  cloudflareZoneId: pulumi.Input<string>;
-  /** The Cloudflare zone's name, to check the domain lies in it. Default: not checked. */
+  /**
+   * The DNS zone the records go into: `{ cloudflare: { zoneId, zoneName? } }` or
+   * `{ route53: { zoneId } }` / `{ route53: { zoneName } }` (looked up among public zones).
+   * Required unless `cloudflareZoneId`, the short form of the first, is given.
+   */
+  dns?: MailDomainDns;
+  /** Short form of `dns: { cloudflare: { zoneId } }`: the Cloudflare zone id. */
+  cloudflareZoneId?: pulumi.Input<string>;
+  /** With `cloudflareZoneId`: the Cloudflare zone's name, to check the domain lies in it. */
   cloudflareZoneName?: string;
+  /**
+   * An SPF record at the domain, merged with the existing one (see the backend's `apexSpf`; on
+   * Route53, `existing` may list every value of the live record set). Default: none.
+   */
+  apexSpf?: ApexSpfArgs | Route53ApexSpfArgs | string;
+  /**
+   * The live apex SPF and `_dmarc` records to take over (see the backend's `adopt`): on
+   * Cloudflare their DNS record ids, on Route53 `true`. Default: none.
+   */
+  adopt?: CloudflareAdoptArgs | Route53AdoptArgs;
 }
 
 /** Every argument MailDomain takes; any other key is refused. */
 export const MAIL_DOMAIN_ARGUMENTS: readonly (keyof MailDomainArgs)[] = [
   ...SES_SENDER_ARGUMENTS,
   ...DNS_OPTIONS,
+  "apexSpf",
+  "adopt",
   ...SMTP_OPTIONS,
+  "dns",
   "cloudflareZoneId",
   "cloudflareZoneName",
 ];
+
+/** Which backend and zone MailDomain's arguments name, or an ArgumentError. */
+type DnsChoice =
+  | { backend: "cloudflare"; zone: MailDomainCloudflareZone; names: Record<string, string> }
+  | { backend: "route53"; zone: MailDomainRoute53Zone; names: Record<string, string> };
+
+const DNS_FIX =
+  'Give dns: { cloudflare: { zoneId: "<zone id>" } }, dns: { route53: { zoneId: "<hosted zone id>" } } or dns: { route53: { zoneName: "example.com" } }; cloudflareZoneId: "<zone id>" is the short form of the first.';
+
+function dnsChoice(args: MailDomainArgs): DnsChoice {
+  const short = args.cloudflareZoneId !== undefined || args.cloudflareZoneName !== undefined;
+  if (args.dns === undefined) {
+    if (args.cloudflareZoneId === undefined) {
+      throw new ArgumentError(
+        "dns",
+        args.dns,
+        `MailDomain needs the DNS zone the records go into${args.cloudflareZoneName !== undefined ? " (cloudflareZoneName only checks the domain against it)" : ""}. Fix: ${DNS_FIX}`,
+      );
+    }
+    return {
+      backend: "cloudflare",
+      zone: { zoneId: args.cloudflareZoneId, zoneName: args.cloudflareZoneName },
+      names: { zoneId: "cloudflareZoneId", zoneName: "cloudflareZoneName" },
+    };
+  }
+  const dns = objectArg(
+    "dns",
+    args.dns,
+    ["cloudflare", "route53"],
+    "the DNS zone, { cloudflare: { zoneId } } or { route53: { zoneId } }",
+    DNS_FIX,
+  );
+  const given = Object.keys(dns).filter((k) => dns[k] !== undefined);
+  if (given.length !== 1) {
+    throw new ArgumentError(
+      "dns",
+      args.dns,
+      `it must name exactly one DNS backend, cloudflare or route53${given.length > 1 ? ": the records go into one zone" : ""}. Fix: ${DNS_FIX}`,
+    );
+  }
+  if (short) {
+    const argument =
+      args.cloudflareZoneId !== undefined ? "cloudflareZoneId" : "cloudflareZoneName";
+    throw new ArgumentError(
+      argument,
+      args[argument],
+      `${argument} belongs to the short form of dns: { cloudflare: { zoneId, zoneName } }, and dns names the zone too; the records go into one zone. Fix: Give the zone once: in dns, or as cloudflareZoneId (with cloudflareZoneName) alone.`,
+    );
+  }
+  const backend = given[0] as "cloudflare" | "route53";
+  const zone = objectArg(
+    `dns.${backend}`,
+    dns[backend],
+    ["zoneId", "zoneName"],
+    backend === "cloudflare"
+      ? "the Cloudflare zone, { zoneId, zoneName? }"
+      : "the Route53 hosted zone, { zoneId } or { zoneName }",
+    backend === "cloudflare"
+      ? 'Pass { zoneId: "<zone id>" }, with zoneName to check the domain lies in the zone.'
+      : 'Pass { zoneId: "<hosted zone id>" }, or { zoneName: "example.com" } to look the public zone up.',
+  );
+  const names = { zoneId: `dns.${backend}.zoneId`, zoneName: `dns.${backend}.zoneName` };
+  return backend === "cloudflare"
+    ? { backend, zone: zone as unknown as MailDomainCloudflareZone, names }
+    : { backend, zone, names };
+}
 
 /** What each child receives of MailDomain's arguments (before SesSender exists). */
 function childArgs(args: MailDomainArgs) {
@@ -84,23 +200,38 @@ function childArgs(args: MailDomainArgs) {
     secretKmsKeyId: args.secretKmsKeyId,
     fips: args.fips,
   };
-  const dns: CloudflareMailRecordsArgs = {
-    zoneId: args.cloudflareZoneId,
-    zoneName: args.cloudflareZoneName,
+  const choice = dnsChoice(args);
+  const common = {
+    zoneId: choice.zone.zoneId,
+    zoneName: choice.zone.zoneName,
     domain: args.domain,
     dmarc: args.dmarc,
     dmarcPolicyEnforced: args.dmarcPolicyEnforced,
-    apexSpf: args.apexSpf,
     ttl: args.ttl,
   };
+  const dns =
+    choice.backend === "cloudflare"
+      ? {
+          backend: choice.backend,
+          names: choice.names,
+          args: {
+            ...common,
+            zoneId: choice.zone.zoneId,
+            apexSpf: args.apexSpf as CloudflareMailRecordsArgs["apexSpf"],
+            adopt: args.adopt as CloudflareAdoptArgs,
+          } satisfies CloudflareMailRecordsArgs,
+        }
+      : {
+          backend: choice.backend,
+          names: choice.names,
+          args: {
+            ...common,
+            apexSpf: args.apexSpf,
+            adopt: args.adopt as Route53AdoptArgs,
+          } satisfies Route53MailRecordsArgs,
+        };
   return { ses, smtp, dns };
 }
-
-/** CloudflareMailRecords' names for the two arguments MailDomain names after Cloudflare. */
-const DNS_NAMES: Record<string, string> = {
-  zoneId: "cloudflareZoneId",
-  zoneName: "cloudflareZoneName",
-};
 
 /**
  * Checks every MailDomain argument with the validators of the children it goes to, so a bad
@@ -113,17 +244,19 @@ export function validateMailDomainArgs(args: MailDomainArgs): MailDomainArgs {
   validateSesSenderArgs(ses);
   validateSmtpCredentialsOptions(smtp);
   try {
-    validateCloudflareMailRecordsArgs(dns);
+    if (dns.backend === "cloudflare") validateCloudflareMailRecordsArgs(dns.args);
+    else validateRoute53MailRecordsArgs(dns.args);
   } catch (e) {
-    throw e instanceof ArgumentError ? renamedArgument(e, DNS_NAMES) : e;
+    throw e instanceof ArgumentError ? renamedArgument(e, dns.names) : e;
   }
   return args;
 }
 
 /**
  * Everything to send mail from a domain: SES (SesSender), SMTP credentials on port 587
- * (SmtpCredentials) and the DNS records on Cloudflare (CloudflareMailRecords). All arguments are
- * checked before any child resource is registered.
+ * (SmtpCredentials) and the DNS records on Cloudflare (CloudflareMailRecords) or Route53
+ * (Route53MailRecords), as `dns` chooses. All arguments are checked before any child resource is
+ * registered.
  */
 export class MailDomain extends pulumi.ComponentResource {
   /**
@@ -133,7 +266,7 @@ export class MailDomain extends pulumi.ComponentResource {
   readonly smtp: pulumi.Output<SmtpBundle>;
   /** ARN of the Secrets Manager secret holding the bundle as JSON. */
   readonly secretArn: pulumi.Output<string>;
-  /** The records published on Cloudflare. */
+  /** The records published, in the same shape on either backend. */
   readonly records: pulumi.Output<PublishedDnsRecord[]>;
   /** Records report destinations outside the domain must publish (not created here). */
   readonly reportAuthorizations: ReportAuthorization[];
@@ -152,7 +285,7 @@ export class MailDomain extends pulumi.ComponentResource {
   /** The children, for callers who need more. */
   readonly ses: SesSender;
   readonly credentials: SmtpCredentials;
-  readonly dns: CloudflareMailRecords;
+  readonly dns: CloudflareMailRecords | Route53MailRecords;
 
   constructor(name: string, args: MailDomainArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${TOKEN_PREFIX}MailDomain`, name, {}, opts);
@@ -174,11 +307,11 @@ export class MailDomain extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.dns = new CloudflareMailRecords(
-      `${name}-dns`,
-      { ...child.dns, domain: this.ses.domain, records: this.ses.dnsRecords },
-      parent,
-    );
+    const records = { domain: this.ses.domain, records: this.ses.dnsRecords };
+    this.dns =
+      child.dns.backend === "cloudflare"
+        ? new CloudflareMailRecords(`${name}-dns`, { ...child.dns.args, ...records }, parent)
+        : new Route53MailRecords(`${name}-dns`, { ...child.dns.args, ...records }, parent);
 
     this.smtp = this.credentials.bundle;
     this.secretArn = this.credentials.secretArn;

@@ -17,11 +17,13 @@
  * });
  * ```
  *
- * `sim.install()` instead of `setMocks` also records each resource's parent and options.
+ * `sim.install()` instead of `setMocks` also records each resource's parent and options (the
+ * `import` option among them).
  */
 export {
   dkimTokensFor,
   ProviderSimulator,
+  route53ZoneIdFor,
   SIMULATED_ACCOUNT_ID,
   simulatePrivateKey,
   type RecordedCall,

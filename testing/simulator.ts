@@ -16,6 +16,10 @@
  * - Every registration is recorded (type, name, URN, parent, provider, inputs, resource options)
  *   so tests can assert the exact inventory. Use {@link ProviderSimulator.install}, which also
  *   captures parents and resource options; `setMocks(sim)` alone records everything but those.
+ * - `aws.route53.getZone` finds a public hosted zone for any name, its id derived from the name
+ *   ({@link route53ZoneIdFor}); a Route53 record set's id is `<zone id>_<name>_<type>`.
+ * - A resource adopted with the `import` option keeps the live resource's id, and the option is
+ *   recorded; the engine's import itself (reading the live resource) is not simulated.
  * - Unknown invokes throw.
  */
 import * as crypto from "crypto";
@@ -50,6 +54,11 @@ export interface RecordedOptions {
    * `parentUrn`, `noParent`).
    */
   aliases: (string | Record<string, unknown>)[];
+  /**
+   * The `import` option: the provider id of a live resource the registration adopts (Cloudflare
+   * `<zone id>/<record id>`, Route53 `<zone id>_<name>_<type>`); undefined when not set.
+   */
+  import?: string;
 }
 
 export interface RecordedResource {
@@ -98,6 +107,7 @@ interface RegisterRequestLike {
   hasReplacementTrigger(): boolean;
   getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   getAliasesList(): AliasLike[];
+  getImportid(): string;
 }
 interface AliasLike {
   getUrn(): string;
@@ -202,6 +212,24 @@ function pick(seed: string, alphabet: string, length: number): string {
     }
   }
   return out;
+}
+
+/**
+ * The hosted zone id the simulator gives a zone name: `Z` and 20 characters of [A-Z0-9], the
+ * shape of Route53's ids.
+ */
+export function route53ZoneIdFor(zoneName: string): string {
+  return `Z${pick(`route53|${zoneName.replace(/\.$/, "").toLowerCase()}`, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 20)}`;
+}
+
+/**
+ * The id a provider gives a resource adopted with the `import` option: a Cloudflare DNS record is
+ * imported as `<zone id>/<record id>` and keeps the record id; other resources keep the import id.
+ */
+function importedId(type: string, importId: string): string {
+  return type === "cloudflare:index/dnsRecord:DnsRecord"
+    ? importId.slice(importId.lastIndexOf("/") + 1)
+    : importId;
 }
 
 /** The three Easy DKIM tokens the simulator gives a domain: 32 characters of [a-z0-9]. */
@@ -493,6 +521,7 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
             ? req.getReplacementTrigger()?.toJavaScript()
             : undefined,
           aliases: req.getAliasesList().map(plainAlias),
+          import: req.getImportid() || undefined,
         },
       };
       try {
@@ -566,10 +595,12 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
     } else {
       computed = this.compute(args.type, args.name, inputs, region ?? this.region, urn);
     }
+    // An adopted resource keeps the id of the live one (`import`): the provider reads it by that id.
+    const imported = args.id ? importedId(args.type, args.id) : undefined;
     const id =
       args.custom === false || (dryRun && !isProvider)
         ? undefined
-        : (computed.id ?? `${args.name}-${hex(urn, 8)}`);
+        : (imported ?? computed.id ?? `${args.name}-${hex(urn, 8)}`);
 
     const state: Record<string, unknown> = { ...rawInputs, ...computed.state };
     const global = isGlobalAws(args.type);
@@ -620,6 +651,27 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
           description: region,
         };
         break;
+      case "aws:route53/getZone:getZone": {
+        // A public hosted zone for every name asked for, with a zone id derived from the name.
+        const zoneName = (str(inputs.name) ?? "").replace(/\.$/, "").toLowerCase();
+        const zoneId = str(inputs.zoneId) ?? route53ZoneIdFor(zoneName);
+        result = {
+          id: zoneId,
+          zoneId,
+          name: zoneName,
+          arn: `arn:${partitionOf(region)}:route53:::hostedzone/${zoneId}`,
+          privateZone: inputs.privateZone === true,
+          callerReference: `simulator-${zoneName}`,
+          comment: "",
+          nameServers: [1, 2, 3, 4].map((i) => `ns-${i}.awsdns-simulated.invalid`),
+          primaryNameServer: "ns-1.awsdns-simulated.invalid",
+          resourceRecordSetCount: 2,
+          linkedServiceDescription: "",
+          linkedServicePrincipal: "",
+          tags: {},
+        };
+        break;
+      }
       case "aws:index/getPartition:getPartition":
         // GovCloud's endpoints are under amazonaws.com too (email-smtp.us-gov-west-1.amazonaws.com).
         result = {
@@ -814,6 +866,20 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
             modifiedOn: "2026-01-01T00:00:00Z",
           },
         };
+      case "aws:route53/record:Record": {
+        // The provider's id of a record set: `<zone id>_<name>_<type>` (and `_<set id>` if any).
+        const recordName = (str(inputs.name) ?? "").replace(/\.$/, "").toLowerCase();
+        const setId = str(inputs.setIdentifier);
+        return {
+          id: [
+            str(inputs.zoneId) ?? "",
+            recordName,
+            str(inputs.type) ?? "",
+            ...(setId ? [setId] : []),
+          ].join("_"),
+          state: { fqdn: recordName, allowOverwrite: inputs.allowOverwrite ?? false },
+        };
+      }
       case "tls:index/privateKey:PrivateKey":
         return { id: hex(urn, 40), state: simulatePrivateKey(inputs, urn) };
       default:

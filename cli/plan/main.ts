@@ -14,9 +14,15 @@ import { loadStackConfig } from "./config";
 import { smtpSettings, sesDomains, type SesDomain } from "./mail";
 import { analyzePlan, effectiveConfig, startPolicyPack, type PolicyPackSession } from "./pack";
 import { readPolicyConfig, type PolicyConfig } from "./policy";
-import { ROOT_STACK_TYPE, runProgram } from "./program";
+import { ROOT_STACK_TYPE, runProgram, type PlannedResource } from "./program";
 import { providerTablesOf } from "./providers";
-import { plannedRecords, plannedZones, zoneNamesOf, type PlannedRecord } from "./records";
+import {
+  lookedUpZoneNames,
+  plannedRecords,
+  plannedZones,
+  zoneNamesOf,
+  type PlannedRecord,
+} from "./records";
 import type { PlanReport } from "./render";
 import { deliverabilityVerdict } from "./verdict";
 
@@ -148,6 +154,23 @@ export function markSimulated(records: PlannedRecord[], domains: readonly SesDom
   }
 }
 
+/**
+ * The first Pulumi CLI whose engine imports a resource whose program inputs differ from the live
+ * ones and updates it in the same deployment (CHANGELOG 3.174.0, pulumi/pulumi#19339); older
+ * CLIs stop with "inputs to import do not match the existing resource".
+ */
+export const IMPORT_WITH_UPDATE_CLI = "3.174.0";
+
+/** A note for each resource the program adopts with the `import` option. */
+export function adoptionNotes(resources: readonly PlannedResource[]): string[] {
+  return resources
+    .filter((r) => r.options.import !== undefined)
+    .map(
+      (r) =>
+        `${r.type} "${r.name}" adopts the live resource ${r.options.import} (the import option): pulumi up takes it over and replaces its value in place, which needs Pulumi CLI ${IMPORT_WITH_UPDATE_CLI} or later. The plan cannot read the live record; it shows what the deployment publishes.`,
+    );
+}
+
 /** Builds the plan; the pack is started while the program runs, and always closed. */
 export async function buildPlan(args: PlanArgs, progress: Progress): Promise<PlanReport> {
   const { programDir, configFile, packDir } = resolveInputs(args);
@@ -213,7 +236,7 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
     const t2 = Date.now();
 
     progress.step("Judging SPF, DKIM and DMARC");
-    const zoneNames = zoneNamesOf(run.resources);
+    const zoneNames = { ...lookedUpZoneNames(simulator.calls), ...zoneNamesOf(run.resources) };
     const records = plannedRecords(run.resources, zoneNames);
     const domains = sesDomains(run.resources, region);
     markSimulated(records, domains);
@@ -234,6 +257,7 @@ export async function buildPlan(args: PlanArgs, progress: Progress): Promise<Pla
     timings.total = Date.now() - t0;
     const notes = [
       ...run.warnings,
+      ...adoptionNotes(run.resources),
       ...configNotes,
       ...config.undecrypted.map(
         (k) =>

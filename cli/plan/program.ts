@@ -22,6 +22,8 @@ export interface PlannedOptions {
   additionalSecretOutputs: string[];
   aliases: string[];
   dependencies: string[];
+  /** The `import` option: the id of a live resource the registration adopts. */
+  import?: string;
 }
 
 /** One resource the program registered. */
@@ -58,7 +60,10 @@ export interface ProgramRun {
   secretOutputs: string[];
   /** The file that was run. */
   entry: string;
-  /** Where the Pulumi CLI would behave differently (see programEntry). */
+  /**
+   * Where the Pulumi CLI would behave differently (see programEntry), then what the program
+   * logged as warnings (`pulumi.log.warn`), in order.
+   */
   warnings: string[];
 }
 
@@ -250,6 +255,9 @@ export function registerTypeScript(programDir: string): void {
   });
 }
 
+/** How the SDK prefixes a warning it writes to the console when no engine is attached. */
+const RUNTIME_WARNING = "warning: [runtime] ";
+
 interface RegisterRequestLike {
   getType(): string;
   getName(): string;
@@ -262,6 +270,7 @@ interface RegisterRequestLike {
   getAdditionalsecretoutputsList(): string[];
   getAliasurnsList?(): string[];
   getDependenciesList(): string[];
+  getImportid(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -346,6 +355,7 @@ export async function runProgram(opts: {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             aliases: req.getAliasurnsList?.() ?? [],
             dependencies: req.getDependenciesList().map(engineUrn),
+            ...(req.getImportid() ? { import: req.getImportid() } : {}),
           },
         };
         if (!byUrn.has(urn)) order.push(urn);
@@ -378,6 +388,15 @@ export async function runProgram(opts: {
   };
   process.on("unhandledRejection", onFailure);
   process.on("uncaughtException", onFailure);
+  // Without an engine, the SDK writes the program's warnings (pulumi.log.warn) to console.warn
+  // with this prefix; the plan reports them among its notes instead.
+  const logged: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...parts: unknown[]) => {
+    const text = parts.map(String).join(" ");
+    if (text.startsWith(RUNTIME_WARNING)) logged.push(text.slice(RUNTIME_WARNING.length));
+    else consoleWarn(...parts);
+  };
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -397,6 +416,7 @@ export async function runProgram(opts: {
   }
   // Let rejections of promises nobody awaited surface before the handlers go.
   await new Promise((resolve) => setTimeout(resolve, 20));
+  console.warn = consoleWarn;
   process.off("unhandledRejection", onFailure);
   process.off("uncaughtException", onFailure);
   if (failures.length > 0) {
@@ -411,6 +431,6 @@ export async function runProgram(opts: {
     outputs: stack?.outputs ?? {},
     secretOutputs: stack?.secretOutputs ?? [],
     entry,
-    warnings: warning !== undefined ? [warning] : [],
+    warnings: [...(warning !== undefined ? [warning] : []), ...logged.map((w) => `Warning: ${w}`)],
   };
 }

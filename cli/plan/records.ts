@@ -3,7 +3,7 @@
  * table, the zone file and the in-memory resolver of the deliverability verdict.
  */
 import { organizationalDomain } from "../../policies/core/dmarc";
-import { joinTxt } from "../../policies/core/txt";
+import { joinRoute53Txt, joinTxt } from "../../policies/core/txt";
 import type { PlannedResource } from "./program";
 
 /** One DNS record the plan would publish. */
@@ -102,16 +102,17 @@ export function plannedRecords(
             content = m[2];
           }
         }
-        records.push(
-          makeRecord(normalizeName(name, undefined), type, content, {
-            priority,
-            ttl: numberOf(props.ttl),
-            proxied: false,
-            resource: r.name,
-            resourceType: r.type,
-            zoneId,
-          }),
-        );
+        const record = makeRecord(normalizeName(name, undefined), type, content, {
+          priority,
+          ttl: numberOf(props.ttl),
+          proxied: false,
+          resource: r.name,
+          resourceType: r.type,
+          zoneId,
+        });
+        // Route53 takes a TXT value with "" between its strings (policies/core/txt.ts).
+        if (type === "TXT") record.value = joinRoute53Txt(v);
+        records.push(record);
       }
     }
   }
@@ -190,6 +191,24 @@ export function zoneNamesOf(resources: readonly PlannedResource[]): Record<strin
       for (const id of [r.id, text(r.outputs.zoneId)]) {
         if (id !== undefined && name !== undefined) names[id] = name;
       }
+    }
+  }
+  return names;
+}
+
+/**
+ * Zone id to zone name for every hosted zone the program looked up by name
+ * (`aws.route53.getZone`), from the answers the simulator gave.
+ */
+export function lookedUpZoneNames(
+  calls: readonly { token: string; result: Record<string, unknown> }[],
+): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const c of calls) {
+    if (c.token !== "aws:route53/getZone:getZone") continue;
+    const name = text(c.result.name);
+    for (const id of [text(c.result.zoneId), text(c.result.id)]) {
+      if (id !== undefined && name !== undefined) names[id] = name.replace(/\.$/, "").toLowerCase();
     }
   }
   return names;

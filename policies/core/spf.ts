@@ -606,7 +606,7 @@ export function checkSpfRecordSet(txts: string[]): Finding[] {
     perm(
       "spf-multiple-records",
       `There are ${spf.length} SPF records at one name (${spf.map(q).join(", ")}); receivers return permerror.`,
-      "Merge them into one record (mergeSpf keeps every term) and delete the others.",
+      "Keep one SPF record at the name. When one of them was live before the stack published its own, adopt the live record instead: import it into the stack with its id (on Cloudflare <zone id>/<record id>; mailguard's CloudflareMailRecords takes the record id as adopt.spf, Route53MailRecords adopt.spf: true), so the merged value replaces it in place; or delete the live record. Otherwise merge them into one record (mergeSpf keeps every term) and delete the others.",
     ),
   ];
 }

@@ -40,6 +40,36 @@ export function quoteTxt(value: string): string {
 }
 
 /**
+ * The Route53 form of a TXT value, one entry of `aws.route53.Record.records`: the value split into
+ * strings of at most 255 octets with `""` between them. The AWS provider puts the entry in quotes
+ * itself, and Route53 reads each `""` inside it as the boundary between two strings of one record
+ * (@pulumi/aws route53/record.d.ts, `records`): `"first 255 octets""the rest"`.
+ */
+export function route53Txt(value: string): string {
+  return splitTxt(value).join('""');
+}
+
+/**
+ * The strings of a Route53 TXT entry as written (see {@link route53Txt}): split at each `""`. An
+ * entry written already quoted (`"a" "b"`) is read as quoted strings instead; undefined when it is
+ * not well-formed quoted strings.
+ */
+export function route53TxtStrings(entry: string): string[] | undefined {
+  if (entry.startsWith('"') && entry.endsWith('"') && entry.length >= 2) {
+    return parseTxtStrings(entry);
+  }
+  return entry.split('""');
+}
+
+/**
+ * The value receivers see for a Route53 TXT entry: its strings joined with no separator. An entry
+ * written quoted that does not parse is returned unchanged.
+ */
+export function joinRoute53Txt(entry: string): string {
+  return route53TxtStrings(entry)?.join("") ?? entry;
+}
+
+/**
  * The character-strings of a quoted TXT content (`"a" "b"` -> `["a", "b"]`), decoding `\"`, `\\`
  * and `\DDD` (one octet, decimal). Returns undefined when the content is not entirely quoted
  * strings separated by whitespace.

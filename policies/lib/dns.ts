@@ -5,6 +5,7 @@ import {
   finding,
   hasRegistrableDomain,
   isUnknown,
+  joinRoute53Txt,
   joinTxt,
   organizationalDomain,
   oversizedTxtStrings,
@@ -53,17 +54,6 @@ export interface TxtProblem {
 function normalizeName(name: string): string {
   const n = name.trim().toLowerCase();
   return n.endsWith(".") ? n.slice(0, -1) : n;
-}
-
-/**
- * A Route53 TXT value: the provider quotes each value itself and takes `""` inside a value as the
- * boundary between two strings of one record; a value written already quoted is taken as is.
- */
-function joinRoute53Txt(value: string): string {
-  if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) {
-    return joinTxt(value);
-  }
-  return value.split('""').join("");
 }
 
 /**

@@ -15,10 +15,14 @@ beforeAll(async () => {
   sim = await simulate();
 });
 beforeEach(() => sim.reset());
+afterEach(() => jest.restoreAllMocks());
 
 const COMPONENT = "mailguard:index:CloudflareMailRecords";
 const DNS = "cloudflare:index/dnsRecord:DnsRecord";
 const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+/** Ids of live records, in the shape Cloudflare gives them. */
+const LIVE_SPF = "372e67954025e0ba6aaa6d586b9e0b59";
+const LIVE_DMARC = "a3c9e8d1f0b24c6e9d7f1a2b3c4d5e6f";
 const TEN_INCLUDES = `v=spf1 ${Array.from({ length: 10 }, (_, i) => `include:s${i}.example.net`).join(" ")} -all`;
 
 const SES_RECORDS: MailDnsRecord[] = [
@@ -326,7 +330,7 @@ describe("CloudflareMailRecords refuses bad input before registering any child",
         apexSpf: "v=spf1 include:_spf.google.com ~all",
         records: [txt("old-spf", "example.com", "v=spf1 mx -all")],
       },
-      'CloudflareMailRecords "bad": invalid records[0].content "v=spf1 mx -all": example.com would have a second SPF record beside the one from apexSpf. There are 2 SPF records at one name ("v=spf1 include:_spf.google.com ~all", "v=spf1 mx -all"); receivers return permerror. Fix: Merge them into one record (mergeSpf keeps every term) and delete the others.',
+      'CloudflareMailRecords "bad": invalid records[0].content "v=spf1 mx -all": example.com would have a second SPF record beside the one from apexSpf. There are 2 SPF records at one name ("v=spf1 include:_spf.google.com ~all", "v=spf1 mx -all"); receivers return permerror. Fix: Keep one SPF record at the name. When one of them was live before the stack published its own, adopt the live record instead: import it into the stack with its id (on Cloudflare <zone id>/<record id>; mailguard\'s CloudflareMailRecords takes the record id as adopt.spf, Route53MailRecords adopt.spf: true), so the merged value replaces it in place; or delete the live record. Otherwise merge them into one record (mergeSpf keeps every term) and delete the others.',
     ],
     [
       "two user SPF records at one name",
@@ -336,7 +340,7 @@ describe("CloudflareMailRecords refuses bad input before registering any child",
           txt("spf-b", "News.Example.com.", "v=spf1 mx -all"),
         ],
       },
-      'CloudflareMailRecords "bad": invalid records[1].content "v=spf1 mx -all": news.example.com would have a second SPF record beside the one from records[0]. There are 2 SPF records at one name ("v=spf1 a -all", "v=spf1 mx -all"); receivers return permerror. Fix: Merge them into one record (mergeSpf keeps every term) and delete the others.',
+      'CloudflareMailRecords "bad": invalid records[1].content "v=spf1 mx -all": news.example.com would have a second SPF record beside the one from records[0]. There are 2 SPF records at one name ("v=spf1 a -all", "v=spf1 mx -all"); receivers return permerror. Fix: Keep one SPF record at the name. When one of them was live before the stack published its own, adopt the live record instead: import it into the stack with its id (on Cloudflare <zone id>/<record id>; mailguard\'s CloudflareMailRecords takes the record id as adopt.spf, Route53MailRecords adopt.spf: true), so the merged value replaces it in place; or delete the live record. Otherwise merge them into one record (mergeSpf keeps every term) and delete the others.',
     ],
     [
       "a user SPF record with +all",
@@ -384,6 +388,54 @@ describe("CloudflareMailRecords refuses bad input before registering any child",
       "a user record taking the key of the DMARC record",
       { records: [{ ...SES_RECORDS[1], key: "dmarc" }] },
       'CloudflareMailRecords "bad": invalid records[0].key "dmarc": another record has the same key. Fix: Give each record its own key.',
+    ],
+    [
+      "adoption with a zone id that is an Output",
+      {
+        zoneId: pulumi.output(ZONE),
+        apexSpf: "v=spf1 include:_spf.google.com ~all",
+        adopt: { spf: LIVE_SPF },
+      },
+      'CloudflareMailRecords "bad": invalid adopt {"spf":"372e67954025e0ba6aaa6d586b9e0b59"}: adopting a live record needs the zone id as a plain string, and zoneId is an Output: Pulumi\'s import option takes the live record\'s id (<zone id>/<record id>) as a plain string. Fix: Give zoneId as the zone\'s id, a plain string, or leave adopt out and delete the live records before pulumi up.',
+    ],
+    [
+      "a record id that is not Cloudflare's shape",
+      { apexSpf: "v=spf1 include:_spf.google.com ~all", adopt: { spf: `${ZONE}/${LIVE_SPF}` } },
+      'CloudflareMailRecords "bad": invalid adopt.spf "023e105f4ecef8ad9ca31a8372d0c353/372e67954025e0ba6aaa6d586b9e0b59": it must be the id of the live Cloudflare DNS record, 32 lower-case hexadecimal characters (the API lists them: GET /zones/<zone id>/dns_records?type=TXT&name=<name>). Fix: Give that id, or leave it out to adopt nothing.',
+    ],
+    [
+      "adoption given as true, which is Route53's form",
+      { apexSpf: "v=spf1 include:_spf.google.com ~all", adopt: { spf: true as unknown as string } },
+      'CloudflareMailRecords "bad": invalid adopt.spf true: it must be the id of the live Cloudflare DNS record, 32 lower-case hexadecimal characters (the API lists them: GET /zones/<zone id>/dns_records?type=TXT&name=<name>). Fix: Give that id, or leave it out to adopt nothing.',
+    ],
+    [
+      "a misspelt adoption",
+      { adopt: { apexSpf: LIVE_SPF } as never },
+      'CloudflareMailRecords "bad": invalid adopt {"apexSpf":"372e67954025e0ba6aaa6d586b9e0b59"}: "apexSpf" is not one of its fields (spf, dmarc). Fix: Remove it or correct its spelling.',
+    ],
+    [
+      "adopting the apex SPF without publishing one",
+      { adopt: { spf: LIVE_SPF } },
+      'CloudflareMailRecords "bad": invalid adopt.spf "372e67954025e0ba6aaa6d586b9e0b59": there is no apex SPF record to take the live one\'s place: the component publishes one only with apexSpf. Fix: Give apexSpf with existing, the value the live record holds, or leave adopt.spf out.',
+    ],
+    [
+      "adopting the apex SPF without its live value",
+      { apexSpf: { add: { includes: ["_spf.google.com"] } }, adopt: { spf: LIVE_SPF } },
+      'CloudflareMailRecords "bad": invalid adopt.spf "372e67954025e0ba6aaa6d586b9e0b59": apexSpf gives no existing value, so the senders the live record lists would be lost when the merged value replaces it. Fix: Give apexSpf.existing, the value the live record holds.',
+    ],
+    [
+      "adopting _dmarc while publishing no DMARC record",
+      { dmarc: false, adopt: { dmarc: LIVE_DMARC } },
+      'CloudflareMailRecords "bad": invalid adopt.dmarc "a3c9e8d1f0b24c6e9d7f1a2b3c4d5e6f": dmarc is false, so the component publishes no DMARC record to take the live one\'s place. Fix: Give DMARC options (or leave dmarc out for the default), or leave adopt.dmarc out; to have no DMARC record, delete the live one in the zone.',
+    ],
+    [
+      "an existing apex SPF given as a record set, which Cloudflare does not keep",
+      {
+        apexSpf: {
+          existing: ["v=spf1 include:_spf.google.com ~all", "google-site-verification=abc"],
+        } as never,
+      },
+      'CloudflareMailRecords "bad": invalid apexSpf.existing ["v=spf1 include:_spf.google.com ~all","google-site-verification=abc"]: CloudflareMailRecords publishes every TXT value as a record of its own, so the SPF record is all it takes over: the other TXT records at the domain stay as they are. Fix: Give the SPF value alone, as a string.',
     ],
     [
       "a priority on a record that is not MX",
@@ -463,5 +515,83 @@ describe("CloudflareMailRecords apex SPF and DMARC forms", () => {
         .map((r) => r.name)
         .sort(),
     ).toEqual(["dns-dkim", "dns-dmarc", "dns-later", "dns-spf"]);
+  });
+});
+
+describe("CloudflareMailRecords adopting what is live", () => {
+  it("replaces the live apex SPF with the merged value in place: one SPF record at the apex, imported", async () => {
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    await build("dns", {
+      zoneId: ZONE,
+      domain: "example.com",
+      dmarc: false,
+      apexSpf: {
+        existing: "v=spf1 include:_spf.google.com ~all",
+        add: { includes: ["spf.example.net"] },
+      },
+      adopt: { spf: LIVE_SPF },
+    });
+    const apex = sim.ofType(DNS).filter((r) => r.inputs.name === "example.com");
+    expect(apex.map((r) => r.name)).toEqual(["dns-spf"]);
+    expect(apex[0].inputs).toEqual({
+      zoneId: ZONE,
+      name: "example.com",
+      type: "TXT",
+      content: '"v=spf1 include:_spf.google.com include:spf.example.net ~all"',
+      ttl: 3600,
+      proxied: false,
+      comment: "Managed by mailguard: SPF of the domain",
+    });
+    expect(apex[0].options?.import).toBe(
+      "023e105f4ecef8ad9ca31a8372d0c353/372e67954025e0ba6aaa6d586b9e0b59",
+    );
+    // The live record's id: the record is taken over, not created beside it.
+    expect(apex[0].id).toBe(LIVE_SPF);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("adopts the live _dmarc record, and only the records it is told to", async () => {
+    await build("dns", {
+      zoneId: ZONE,
+      domain: "example.com",
+      records: SES_RECORDS,
+      dmarc: { p: "reject" },
+      adopt: { dmarc: LIVE_DMARC },
+    });
+    const imports = Object.fromEntries(sim.ofType(DNS).map((r) => [r.name, r.options?.import]));
+    expect(imports).toEqual({
+      "dns-dkim-0": undefined,
+      "dns-mail-from-mx": undefined,
+      "dns-mail-from-spf": undefined,
+      "dns-dmarc": "023e105f4ecef8ad9ca31a8372d0c353/a3c9e8d1f0b24c6e9d7f1a2b3c4d5e6f",
+    });
+    expect(sim.find(DNS, "dns-dmarc")!.inputs.content).toBe(
+      '"v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.com"',
+    );
+  });
+
+  it("says plainly, as a warning, that a live SPF record given only as existing must be imported or removed", async () => {
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    await build("dns", {
+      zoneId: ZONE,
+      domain: "example.com",
+      apexSpf: "v=spf1 include:_spf.google.com ~all",
+    });
+    expect(sim.find(DNS, "dns-spf")!.options?.import).toBeUndefined();
+    expect(warn.mock.calls).toEqual([
+      [
+        'warning: [runtime] CloudflareMailRecords "dns": apexSpf.existing is the SPF record example.com publishes today, and this component publishes its own SPF record at example.com: unless the live record goes, the domain has two SPF records, which receivers treat as a permerror for all of its mail. Adopt the live record (adopt: { spf: "<its DNS record id>" }), so the merged value replaces it in place, or delete it before pulumi up.',
+      ],
+    ]);
+  });
+
+  it("warns about nothing when the apex SPF is built from add alone", async () => {
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    await build("dns", {
+      zoneId: ZONE,
+      domain: "example.com",
+      apexSpf: { add: { includes: ["_spf.google.com"] } },
+    });
+    expect(warn).not.toHaveBeenCalled();
   });
 });

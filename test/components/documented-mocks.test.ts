@@ -43,6 +43,8 @@ describe("under the mocks Pulumi's unit-testing guide shows", () => {
       "easy.region",
       "mail.records",
       "mail.smtp",
+      "r53.records",
+      "r53.zoneId",
       "regional.dnsRecords",
       "signed.records",
       "signed.smtp",
@@ -126,8 +128,27 @@ describe("under the mocks Pulumi's unit-testing guide shows", () => {
     expect(report.values["app.egressRuleIds"]).toHaveLength(8);
   });
 
+  it("puts <route53-zone-id> where the looked-up hosted zone's id belongs, and publishes every record set", () => {
+    expect(report.values["r53.zoneId"]).toBe("<route53-zone-id>");
+    const records = report.values["r53.records"] as { type: string; name: string }[];
+    expect(records.map((r) => [r.type, r.name])).toEqual([
+      ["CNAME", "<dkim-token-0>._domainkey.example.org"],
+      ["CNAME", "<dkim-token-1>._domainkey.example.org"],
+      ["CNAME", "<dkim-token-2>._domainkey.example.org"],
+      ["MX", "mail.example.org"],
+      ["TXT", "mail.example.org"],
+      ["TXT", "_dmarc.example.org"],
+    ]);
+  });
+
   it("makes placeholders that cannot be mistaken for values: <lower-case-name>", () => {
-    for (const p of ["<dkim-token-0>", "<aws-region>", "<ses-dkim-domain>", "<ses-smtp-password>"])
+    for (const p of [
+      "<dkim-token-0>",
+      "<aws-region>",
+      "<ses-dkim-domain>",
+      "<ses-smtp-password>",
+      "<route53-zone-id>",
+    ])
       expect(isPlaceholder(p)).toBe(true);
     for (const v of ["eu-west-1", "dkim.amazonses.com", "<script>x", "<Region>"])
       expect(isPlaceholder(v)).toBe(false);

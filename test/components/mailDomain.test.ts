@@ -19,6 +19,8 @@ beforeAll(async () => {
 beforeEach(() => sim.reset());
 
 const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+const R53_ZONE = "Z0123456789ABCDEFGHIJ";
+const R53 = "aws:route53/record:Record";
 const BASE: MailDomainArgs = { domain: "example.com", cloudflareZoneId: ZONE, region: "eu-west-1" };
 
 async function build(name: string, args: MailDomainArgs) {
@@ -226,6 +228,54 @@ describe("MailDomain refuses bad input before registering any child", () => {
       'MailDomain "bad": invalid secretKmsKeyId null: it must be a KMS key id, alias or ARN, as a string or an Output. Fix: Give a key id, an alias such as alias/mail-secrets, or a key ARN; or leave it out for aws/secretsmanager.',
     ],
     [
+      "no DNS zone at all",
+      { cloudflareZoneId: undefined },
+      'MailDomain "bad": invalid dns undefined: MailDomain needs the DNS zone the records go into. Fix: Give dns: { cloudflare: { zoneId: "<zone id>" } }, dns: { route53: { zoneId: "<hosted zone id>" } } or dns: { route53: { zoneName: "example.com" } }; cloudflareZoneId: "<zone id>" is the short form of the first.',
+    ],
+    [
+      "a Cloudflare zone name without its id",
+      { cloudflareZoneId: undefined, cloudflareZoneName: "example.com" },
+      'MailDomain "bad": invalid dns undefined: MailDomain needs the DNS zone the records go into (cloudflareZoneName only checks the domain against it). Fix: Give dns: { cloudflare: { zoneId: "<zone id>" } }, dns: { route53: { zoneId: "<hosted zone id>" } } or dns: { route53: { zoneName: "example.com" } }; cloudflareZoneId: "<zone id>" is the short form of the first.',
+    ],
+    [
+      "dns together with the short form cloudflareZoneId",
+      { dns: { route53: { zoneId: R53_ZONE } } },
+      'MailDomain "bad": invalid cloudflareZoneId "023e105f4ecef8ad9ca31a8372d0c353": cloudflareZoneId belongs to the short form of dns: { cloudflare: { zoneId, zoneName } }, and dns names the zone too; the records go into one zone. Fix: Give the zone once: in dns, or as cloudflareZoneId (with cloudflareZoneName) alone.',
+    ],
+    [
+      "dns naming both backends",
+      {
+        cloudflareZoneId: undefined,
+        dns: { cloudflare: { zoneId: ZONE }, route53: { zoneId: R53_ZONE } },
+      },
+      'MailDomain "bad": invalid dns {"cloudflare":{"zoneId":"023e105f4ecef8ad9ca31a8372d0c353"},"route53":{"zoneId":"Z0123456789ABCDEFGHIJ"}}: it must name exactly one DNS backend, cloudflare or route53: the records go into one zone. Fix: Give dns: { cloudflare: { zoneId: "<zone id>" } }, dns: { route53: { zoneId: "<hosted zone id>" } } or dns: { route53: { zoneName: "example.com" } }; cloudflareZoneId: "<zone id>" is the short form of the first.',
+    ],
+    [
+      "a Route53 zone with neither id nor name, under MailDomain's name for it",
+      { cloudflareZoneId: undefined, dns: { route53: {} } },
+      'MailDomain "bad": invalid dns.route53.zoneId undefined: Route53MailRecords needs the hosted zone the records go into. Fix: Give zoneId (such as Z0123456789ABCDEFGHIJ, in the hosted zone details of the Route53 console), or zoneName to look the public zone up by name.',
+    ],
+    [
+      "an empty Cloudflare zone id given in dns",
+      { cloudflareZoneId: undefined, dns: { cloudflare: { zoneId: "" } } },
+      'MailDomain "bad": invalid dns.cloudflare.zoneId "": it must be a Cloudflare zone id, as a string or an Output. Fix: Give the zone\'s id (32 hexadecimal characters, on the zone\'s overview page in the Cloudflare dashboard).',
+    ],
+    [
+      "a TTL Route53 refuses, by Route53's rules",
+      { cloudflareZoneId: undefined, dns: { route53: { zoneId: R53_ZONE } }, ttl: -5 },
+      'MailDomain "bad": invalid ttl -5: Route53 accepts a whole number of seconds from 0 to 2147483647 (it has no automatic TTL). Fix: Leave it out for 3600.',
+    ],
+    [
+      "adoption on a Route53 zone looked up by name",
+      {
+        cloudflareZoneId: undefined,
+        dns: { route53: { zoneName: "example.com" } },
+        apexSpf: "v=spf1 include:_spf.google.com ~all",
+        adopt: { spf: true },
+      },
+      'MailDomain "bad": invalid adopt {"spf":true}: adopting a live record needs the zone id as a plain string, and zoneId is not given (the zone is looked up by zoneName): Pulumi\'s import option takes the live record set\'s id (<zone id>_<name>_TXT) as a plain string. Fix: Give zoneId, the hosted zone\'s id as a plain string, or leave adopt out and delete the live record sets before pulumi up.',
+    ],
+    [
       "arguments that are not an object",
       null as unknown as Partial<MailDomainArgs>,
       'MailDomain "bad": invalid args null: it must be an object of MailDomain arguments. Fix: Pass an object such as { domain: "example.com" }.',
@@ -260,5 +310,130 @@ describe("MailDomain options that reach its children", () => {
     expect(sim.find("cloudflare:index/dnsRecord:DnsRecord", "mail-dns-dmarc")!.inputs.content).toBe(
       '"v=DMARC1; p=none; rua=mailto:dmarc@example.com"',
     );
+  });
+});
+
+describe("MailDomain on Route53", () => {
+  const ROUTE53: MailDomainArgs = {
+    domain: "example.com",
+    dns: { route53: { zoneName: "example.com" } },
+    region: "eu-west-1",
+  };
+
+  it("composes Route53MailRecords instead of CloudflareMailRecords, with a record set per name and type", async () => {
+    await build("mail", ROUTE53);
+    const root = sim.find("mailguard:index:MailDomain", "mail")!;
+    expect(inventory(sim.childrenOf(root)).sort()).toEqual(
+      [
+        "mailguard:index:SesSender mail-ses",
+        "mailguard:index:SmtpCredentials mail-smtp",
+        "mailguard:index:Route53MailRecords mail-dns",
+      ].sort(),
+    );
+    const dns = sim.find("mailguard:index:Route53MailRecords", "mail-dns")!;
+    expect(inventory(sim.childrenOf(dns)).sort()).toEqual(
+      [
+        `${R53} mail-dns-dkim-0`,
+        `${R53} mail-dns-dkim-1`,
+        `${R53} mail-dns-dkim-2`,
+        `${R53} mail-dns-mail-from-mx`,
+        `${R53} mail-dns-mail-from-spf`,
+        `${R53} mail-dns-dmarc`,
+      ].sort(),
+    );
+    expect(sim.ofType("cloudflare:index/dnsRecord:DnsRecord")).toEqual([]);
+    expect(sim.calls.filter((c) => c.token === "aws:route53/getZone:getZone")).toHaveLength(1);
+    // The zone the simulator finds for example.com.
+    for (const r of sim.ofType(R53)) expect(r.inputs.zoneId).toBe("ZQAV4CUE4EC8LI16KBUXP");
+    expect(sim.find(R53, "mail-dns-mail-from-mx")!.inputs.records).toEqual([
+      "10 feedback-smtp.eu-west-1.amazonses.com",
+    ]);
+  });
+
+  it("outputs the same records, in the same shape, as on Cloudflare", async () => {
+    const [t0, t1, t2] = dkimTokensFor("example.com");
+    const expected = [
+      {
+        name: `${t0}._domainkey.example.com`,
+        type: "CNAME",
+        content: `${t0}.dkim.amazonses.com`,
+        ttl: 3600,
+        proxied: false,
+      },
+      {
+        name: `${t1}._domainkey.example.com`,
+        type: "CNAME",
+        content: `${t1}.dkim.amazonses.com`,
+        ttl: 3600,
+        proxied: false,
+      },
+      {
+        name: `${t2}._domainkey.example.com`,
+        type: "CNAME",
+        content: `${t2}.dkim.amazonses.com`,
+        ttl: 3600,
+        proxied: false,
+      },
+      {
+        name: "mail.example.com",
+        type: "MX",
+        content: "feedback-smtp.eu-west-1.amazonses.com",
+        ttl: 3600,
+        priority: 10,
+        proxied: false,
+      },
+      {
+        name: "mail.example.com",
+        type: "TXT",
+        content: '"v=spf1 include:amazonses.com -all"',
+        ttl: 3600,
+        proxied: false,
+      },
+      {
+        name: "_dmarc.example.com",
+        type: "TXT",
+        content: '"v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc-reports@example.com"',
+        ttl: 3600,
+        proxied: false,
+      },
+    ];
+    const route53 = await build("r53", ROUTE53);
+    expect(await valueOf(route53.records)).toEqual(expected);
+    sim.reset();
+    const cloudflare = await build("cf", BASE);
+    expect(await valueOf(cloudflare.records)).toEqual(expected);
+  });
+
+  it("adopts the live apex record set, keeping its other values, with the zone id given", async () => {
+    await build("mail", {
+      ...ROUTE53,
+      dns: { route53: { zoneId: R53_ZONE } },
+      apexSpf: {
+        existing: ["v=spf1 include:_spf.google.com ~all", "google-site-verification=abc"],
+      },
+      adopt: { spf: true },
+    });
+    const apex = sim.find(R53, "mail-dns-spf")!;
+    expect(apex.inputs.records).toEqual([
+      "v=spf1 include:_spf.google.com ~all",
+      "google-site-verification=abc",
+    ]);
+    expect(apex.options?.import).toBe("Z0123456789ABCDEFGHIJ_example.com_TXT");
+    expect(sim.calls.filter((c) => c.token === "aws:route53/getZone:getZone")).toEqual([]);
+  });
+
+  it("adopts a live Cloudflare SPF record through dns.cloudflare", async () => {
+    await build("mail", {
+      domain: "example.com",
+      region: "eu-west-1",
+      dns: { cloudflare: { zoneId: ZONE, zoneName: "example.com" } },
+      apexSpf: "v=spf1 include:_spf.google.com ~all",
+      adopt: { spf: "372e67954025e0ba6aaa6d586b9e0b59" },
+    });
+    const spf = sim.find("cloudflare:index/dnsRecord:DnsRecord", "mail-dns-spf")!;
+    expect(spf.options?.import).toBe(
+      "023e105f4ecef8ad9ca31a8372d0c353/372e67954025e0ba6aaa6d586b9e0b59",
+    );
+    expect(spf.inputs.zoneId).toBe(ZONE);
   });
 });

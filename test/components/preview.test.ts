@@ -69,4 +69,39 @@ describe("in preview", () => {
     const smtp = await resolve(mail.smtp);
     expect(smtp).toEqual({ value: undefined, known: false, secret: true });
   });
+
+  it("MailDomain on Route53 registers every record set, the DKIM ones apart while their names are unknown", async () => {
+    const mail = new MailDomain("mail", {
+      domain: "example.com",
+      dns: { route53: { zoneName: "example.com" } },
+      region: "eu-west-1",
+    });
+    await valueOf(mail.urn);
+    await settle(sim);
+    const R53 = "aws:route53/record:Record";
+    expect(
+      sim
+        .ofType(R53)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(
+      [
+        "mail-dns-dkim-0",
+        "mail-dns-dkim-1",
+        "mail-dns-dkim-2",
+        "mail-dns-dmarc",
+        "mail-dns-mail-from-mx",
+        "mail-dns-mail-from-spf",
+      ].sort(),
+    );
+    for (const i of [0, 1, 2]) {
+      const dkim = sim.find(R53, `mail-dns-dkim-${i}`)!;
+      expect(dkim.inputs.type).toBe("CNAME");
+      expect(dkim.inputs.name).toBe(UNKNOWN);
+      expect(dkim.inputs.records).toEqual([UNKNOWN]);
+    }
+    expect(sim.find(R53, "mail-dns-mail-from-mx")!.inputs.records).toEqual([
+      "10 feedback-smtp.eu-west-1.amazonses.com",
+    ]);
+  });
 });

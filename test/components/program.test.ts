@@ -63,7 +63,9 @@ describe("Pulumi.yaml", () => {
   it("declares every setting the program reads with a type and a description, and defaults for the optional ones", () => {
     const source = fs.readFileSync(path.join(ROOT, "index.ts"), "utf8");
     const read = [
-      ...source.matchAll(/(?:optional|list<\w+>|config\.\w+(?:<[^>]+>)?)\("([A-Za-z]+)"\)/g),
+      ...source.matchAll(
+        /(?:optional|list<\w+>|config\.\w+(?:<[^>]+>)?)\("([A-Za-z][A-Za-z0-9]*)"\)/g,
+      ),
     ].map((m) => m[1]);
     expect(new Set(read)).toEqual(new Set(Object.keys(project.config)));
     for (const [key, spec] of Object.entries(project.config)) {
@@ -72,7 +74,7 @@ describe("Pulumi.yaml", () => {
         type: true,
       });
       expect(spec.description?.length ?? 0).toBeGreaterThan(10);
-      if (!["domain", "cloudflareZoneId"].includes(key))
+      if (key !== "domain")
         expect({ key, hasDefault: "default" in spec }).toEqual({ key, hasDefault: true });
     }
   });
@@ -103,8 +105,11 @@ describe("the example program with Pulumi.dev.yaml", () => {
       "vpc-0123456789abcdef0",
     );
     expect(sim.ofType("aws:ec2/networkAclRule:NetworkAclRule")).toHaveLength(2);
-    expect(sim.find("cloudflare:index/dnsRecord:DnsRecord", "mail-dns-spf")!.inputs.content).toBe(
-      '"v=spf1 include:_spf.google.com ~all"',
+    const spf = sim.find("cloudflare:index/dnsRecord:DnsRecord", "mail-dns-spf")!;
+    expect(spf.inputs.content).toBe('"v=spf1 include:_spf.google.com ~all"');
+    // The sample adopts the domain's live SPF record by its id.
+    expect(spf.options?.import).toBe(
+      "023e105f4ecef8ad9ca31a8372d0c353/372e67954025e0ba6aaa6d586b9e0b59",
     );
   });
 

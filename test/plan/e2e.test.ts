@@ -182,6 +182,103 @@ describe("npm start (offline plan)", () => {
       expect(zoneText).toContain(
         `${token}._domainkey.${domain}.\t3600\tIN\tCNAME\t${token}.dkim.amazonses.com.\n`,
       );
+      // The sample adopts the live apex SPF: one SPF record at the apex, the merged value.
+      expect(zoneText.split("\n").filter((l) => l.startsWith(`${domain}.\t`))).toEqual([
+        `${domain}.\t3600\tIN\tTXT\t"v=spf1 include:_spf.google.com ~all"`,
+      ]);
+      expect(out).toContain(
+        `cloudflare:index/dnsRecord:DnsRecord "mail-dns-spf" adopts the live resource 023e105f4ecef8ad9ca31a8372d0c353/372e67954025e0ba6aaa6d586b9e0b59 (the import option)`,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it.concurrent(
+    "passes the Route53 sample stack with a DMARC pass verdict and the same records in its zone file, and names a looked-up zone after its lookup",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-e2e-"));
+      const zones = path.join(dir, "zones");
+      // The same stack with its zone looked up by name, for news.example.com, adopting nothing.
+      const lookup = path.join(dir, "Pulumi.lookup.yaml");
+      fs.writeFileSync(
+        lookup,
+        fs
+          .readFileSync(path.join(ROOT, "Pulumi.route53.yaml"), "utf8")
+          .replace(/mailguard:route53ZoneId: .*/, 'mailguard:route53ZoneId: ""')
+          .replace(/mailguard:route53AdoptApexTxt: .*/, "mailguard:route53AdoptApexTxt: false")
+          .replace(/mailguard:domain: .*/, "mailguard:domain: news.example.com")
+          .replace(/(app|alerts)@example\.com/g, "$1@news.example.com"),
+      );
+      const lookupZones = path.join(dir, "lookup-zones");
+      const [run, looked] = await Promise.all([
+        npmStart("--config", "Pulumi.route53.yaml", "--zone-file", zones, "--json"),
+        plan("--config", lookup, "--zone-file", lookupZones, "--json"),
+      ]);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      expect(doc.stack).toBe("route53");
+      expect(doc.findings.mandatory).toEqual([]);
+      const [t0, t1, t2] = dkimTokensFor("example.com");
+      const dmarc =
+        "v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc@example.com,mailto:example@rua.dmarc-reports.example.net";
+      const verification = "google-site-verification=rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ";
+      const expected = [
+        ["mail.example.com", "TXT", "v=spf1 include:amazonses.com -all", undefined],
+        ["_dmarc.example.com", "TXT", dmarc, undefined],
+        ["example.com", "TXT", "v=spf1 include:_spf.google.com ~all", undefined],
+        ["example.com", "TXT", verification, undefined],
+        ["mail.example.com", "MX", "feedback-smtp.eu-west-1.amazonses.com", 10],
+        [`${t0}._domainkey.example.com`, "CNAME", `${t0}.dkim.amazonses.com`, undefined],
+        [`${t1}._domainkey.example.com`, "CNAME", `${t1}.dkim.amazonses.com`, undefined],
+        [`${t2}._domainkey.example.com`, "CNAME", `${t2}.dkim.amazonses.com`, undefined],
+      ];
+      type Rec = { name: string; type: string; value: string; priority?: number; zone: string };
+      const records = doc.records as Rec[];
+      expect(records.map((r) => [r.name, r.type, r.value, r.priority]).sort()).toEqual(
+        [...expected].sort(),
+      );
+      expect(new Set(records.map((r) => r.zone))).toEqual(new Set(["example.com"]));
+      const [v] = doc.deliverability;
+      expect(v.spf).toMatchObject({ result: "pass", domain: "mail.example.com", aligned: true });
+      expect(v.dkim).toMatchObject({ mode: "easy-dkim-simulated", result: "pass", aligned: true });
+      expect(v.dmarc).toMatchObject({
+        result: "pass",
+        policy: "quarantine",
+        disposition: "deliver",
+      });
+      expect(doc.notes).toContain(
+        'aws:route53/record:Record "mail-dns-spf" adopts the live resource Z0123456789ABCDEFGHIJ_example.com_TXT (the import option): pulumi up takes it over and replaces its value in place, which needs Pulumi CLI 3.174.0 or later. The plan cannot read the live record; it shows what the deployment publishes.',
+      );
+
+      expect(fs.readdirSync(zones)).toEqual(["example.com.zone"]);
+      const zoneText = fs.readFileSync(path.join(zones, "example.com.zone"), "utf8");
+      expect(zoneText).toContain("; Zone example.com (zone id Z0123456789ABCDEFGHIJ)");
+      for (const [name, type, value, priority] of expected) {
+        const rdata =
+          type === "TXT"
+            ? `"${String(value)}"`
+            : type === "MX"
+              ? `${String(priority)} ${String(value)}.`
+              : `${String(value)}.`;
+        expect(zoneText).toContain(`\n${String(name)}.\t3600\tIN\t${String(type)}\t${rdata}\n`);
+      }
+      expect(zoneText.split("\n").filter((l) => /\tIN\t(TXT|MX|CNAME)\t/.test(l))).toHaveLength(
+        expected.length,
+      );
+
+      expect(looked.code).toBe(0);
+      const lookedDoc = JSON.parse(looked.stdout);
+      expect(lookedDoc.findings.mandatory).toEqual([]);
+      expect(lookedDoc.deliverability[0].dmarc.result).toBe("pass");
+      // The hosted zone the simulator finds for example.com, which holds news.example.com.
+      expect(fs.readdirSync(lookupZones)).toEqual(["example.com.zone"]);
+      expect(fs.readFileSync(path.join(lookupZones, "example.com.zone"), "utf8")).toContain(
+        "; Zone example.com (zone id ZQAV4CUE4EC8LI16KBUXP)",
+      );
+      expect(lookedDoc.notes).toContain(
+        'Warning: Route53MailRecords "mail-dns": apexSpf.existing is what news.example.com publishes today, and Route53 keeps every TXT value of a name in one record set: while the live set exists, creating the component\'s fails. Adopt it (adopt: { spf: true }, with every value it holds listed in apexSpf.existing, which are kept), so the merged set replaces it in place, or delete it before pulumi up.',
+      );
     },
     TIMEOUT,
   );

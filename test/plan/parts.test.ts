@@ -4,13 +4,19 @@ import * as path from "path";
 import { mailguardProgram, run } from "../../cli/main";
 import { ConfigError, loadStackConfig } from "../../cli/plan/config";
 import { readPolicyConfig, PolicyConfigError, type PolicyFinding } from "../../cli/plan/policy";
-import { zoneNamesOf, makeRecord, plannedRecords, plannedZones } from "../../cli/plan/records";
+import {
+  lookedUpZoneNames,
+  zoneNamesOf,
+  makeRecord,
+  plannedRecords,
+  plannedZones,
+} from "../../cli/plan/records";
 import { PLAIN, renderFindings, renderRecords, renderTree, zoneFile } from "../../cli/plan/render";
 import { programEntry, type PlannedResource } from "../../cli/plan/program";
 import { outputPathOf, pemOfSesSigningKey } from "../../cli/plan/mail";
 import { effectiveConfig, providerOf } from "../../cli/plan/pack";
 import type { AnalyzerInfo } from "../../cli/analyzer/policy-pack";
-import { Progress } from "../../cli/plan/main";
+import { adoptionNotes, Progress } from "../../cli/plan/main";
 import * as crypto from "crypto";
 import { observationsOf, tlsRequiredOf } from "../../cli/plan/providers";
 import { mailboxProviderTable } from "../../cli/verify/providers";
@@ -615,6 +621,74 @@ describe("plannedRecords", () => {
         priority: 10,
         ttl: 300,
       }),
+    ]);
+  });
+});
+
+describe("Route53 record sets in the plan", () => {
+  const set = (name: string, inputs: Record<string, unknown>) => ({
+    ...res(`urn:pulumi:dev::p::aws:route53/record:Record::${name}`),
+    inputs,
+  });
+  // A 300-character DKIM value, as Route53MailRecords writes it: 255 octets, "", the rest.
+  const key = `v=DKIM1; k=rsa; p=${"A".repeat(282)}`;
+  const resources = [
+    set("apex", {
+      zoneId: "ZLOOKEDUP",
+      name: "example.com",
+      type: "TXT",
+      ttl: 3600,
+      records: ["v=spf1 include:_spf.google.com ~all", "google-site-verification=abc"],
+    }),
+    set("dkim", {
+      zoneId: "ZLOOKEDUP",
+      name: "s1._domainkey.news.example.com",
+      type: "TXT",
+      ttl: 3600,
+      records: [`${key.slice(0, 255)}""${key.slice(255)}`],
+    }),
+  ];
+
+  it('joins a TXT value at Route53\'s "" boundaries and keeps each value of a set', () => {
+    const records = plannedRecords(resources);
+    expect(records.map((r) => [r.name, r.type, r.value])).toEqual([
+      ["example.com", "TXT", "v=spf1 include:_spf.google.com ~all"],
+      ["example.com", "TXT", "google-site-verification=abc"],
+      ["s1._domainkey.news.example.com", "TXT", key],
+    ]);
+    expect(records[2].content).toBe(`${key.slice(0, 255)}""${key.slice(255)}`);
+  });
+
+  it("names a zone the program looked up by the name it asked for, and writes its records", () => {
+    const names = lookedUpZoneNames([
+      { token: "aws:index/getRegion:getRegion", result: { name: "eu-west-1" } },
+      {
+        token: "aws:route53/getZone:getZone",
+        result: { id: "ZLOOKEDUP", zoneId: "ZLOOKEDUP", name: "Example.com." },
+      },
+    ]);
+    expect(names).toEqual({ ZLOOKEDUP: "example.com" });
+    const zones = plannedZones(plannedRecords(resources, names), names);
+    expect(zones.map((z) => [z.name, z.zoneId, z.records.length])).toEqual([
+      ["example.com", "ZLOOKEDUP", 3],
+    ]);
+    const file = zoneFile(zones[0]);
+    expect(file).toContain(
+      'example.com.\t3600\tIN\tTXT\t"v=spf1 include:_spf.google.com ~all"\n' +
+        'example.com.\t3600\tIN\tTXT\t"google-site-verification=abc"\n',
+    );
+    expect(file).toContain(
+      `s1._domainkey.news.example.com.\t3600\tIN\tTXT\t"${key.slice(0, 255)}" "${key.slice(255)}"\n`,
+    );
+  });
+
+  it("notes each resource adopted with the import option, and the Pulumi CLI it needs", () => {
+    const adopted = {
+      ...resources[0],
+      options: { ...resources[0].options, import: "ZLOOKEDUP_example.com_TXT" },
+    };
+    expect(adoptionNotes([adopted, resources[1]])).toEqual([
+      'aws:route53/record:Record "apex" adopts the live resource ZLOOKEDUP_example.com_TXT (the import option): pulumi up takes it over and replaces its value in place, which needs Pulumi CLI 3.174.0 or later. The plan cannot read the live record; it shows what the deployment publishes.',
     ]);
   });
 });

@@ -507,7 +507,7 @@ describe("spf-record-valid across the stack (RFC 7208 evaluation through the sta
       name: resource,
     });
     const dup = (label: string, names: string, at: string) =>
-      `cloudflare:index/dnsRecord:DnsRecord "${label}": 2 resources (${names}) publish SPF records at ${at}. There are 2 SPF records at one name ("v=spf1 -all", "v=spf1 mx -all"); receivers return permerror. Fix: Merge them into one record (mergeSpf keeps every term) and delete the others.`;
+      `cloudflare:index/dnsRecord:DnsRecord "${label}": 2 resources (${names}) publish SPF records at ${at}. There are 2 SPF records at one name ("v=spf1 -all", "v=spf1 mx -all"); receivers return permerror. Fix: Keep one SPF record at the name. When one of them was live before the stack published its own, adopt the live record instead: import it into the stack with its id (on Cloudflare <zone id>/<record id>; mailguard's CloudflareMailRecords takes the record id as adopt.spf, Route53MailRecords adopt.spf: true), so the merged value replaces it in place; or delete the live record. Otherwise merge them into one record (mergeSpf keeps every term) and delete the others.`;
 
     it("groups @ with @ in one zone id", async () => {
       const out = await runStack(spfRecordValid, [
@@ -533,7 +533,7 @@ describe("spf-record-valid across the stack (RFC 7208 evaluation through the sta
       const a = r53Record("EXAMPLE.com.", "TXT", ["v=spf1 -all"]);
       const b = { ...r53Record("example.com", "TXT", ["v=spf1 mx -all"]), name: "second" };
       expect((await runStack(spfRecordValid, [a, b])).violations).toEqual([
-        `aws:route53/record:Record "r53-txt-EXAMPLE.com.": 2 resources ("r53-txt-EXAMPLE.com.", "second") publish SPF records at example.com. There are 2 SPF records at one name ("v=spf1 -all", "v=spf1 mx -all"); receivers return permerror. Fix: Merge them into one record (mergeSpf keeps every term) and delete the others.`,
+        `aws:route53/record:Record "r53-txt-EXAMPLE.com.": 2 resources ("r53-txt-EXAMPLE.com.", "second") publish SPF records at example.com. There are 2 SPF records at one name ("v=spf1 -all", "v=spf1 mx -all"); receivers return permerror. Fix: Keep one SPF record at the name. When one of them was live before the stack published its own, adopt the live record instead: import it into the stack with its id (on Cloudflare <zone id>/<record id>; mailguard's CloudflareMailRecords takes the record id as adopt.spf, Route53MailRecords adopt.spf: true), so the merged value replaces it in place; or delete the live record. Otherwise merge them into one record (mergeSpf keeps every term) and delete the others.`,
       ]);
     });
 

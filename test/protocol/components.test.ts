@@ -60,6 +60,25 @@ describe("mailguard's own components pass the pack", () => {
     expect(summary(await feed(sim.resources))).toEqual([]);
   });
 
+  it("finds nothing in a MailDomain that adopts its live SPF and DMARC records: one of each per name", async () => {
+    const mail = new MailDomain("mail", {
+      domain: "example.com",
+      cloudflareZoneId: ZONE,
+      region: "eu-west-1",
+      apexSpf: { existing: "v=spf1 include:_spf.google.com ~all" },
+      adopt: { spf: "372e67954025e0ba6aaa6d586b9e0b59", dmarc: "a3c9e8d1f0b24c6e9d7f1a2b3c4d5e6f" },
+    });
+    await valueOf(mail.urn);
+    await settle(sim);
+    const apex = sim.resources.filter(
+      (r) => r.type === "cloudflare:index/dnsRecord:DnsRecord" && r.inputs.name === "example.com",
+    );
+    expect(apex.map((r) => [r.name, r.options?.import])).toEqual([
+      ["mail-dns-spf", "023e105f4ecef8ad9ca31a8372d0c353/372e67954025e0ba6aaa6d586b9e0b59"],
+    ]);
+    expect(summary(await feed(sim.resources))).toEqual([]);
+  });
+
   it("advises rua= only when the user's DMARC options ask for none", async () => {
     const mail = new MailDomain("mail", {
       domain: "example.com",
