@@ -8,4 +8,5 @@ export * from "./sesSmtpPassword";
 export * from "./smtpCredentials";
 export * from "./cloudflareMailRecords";
 export * from "./noSmtpEgressSecurityGroup";
+export * from "./smtpEndpoint";
 export * from "./mailDomain";
