@@ -30,6 +30,7 @@ const SMTP_OPTIONS = [
   "retainPreviousCredentials",
   "secretKmsKeyId",
   "fips",
+  "vpcEndpoint",
 ] as const;
 
 /**
@@ -83,6 +84,7 @@ function childArgs(args: MailDomainArgs) {
     retainPreviousCredentials: args.retainPreviousCredentials,
     secretKmsKeyId: args.secretKmsKeyId,
     fips: args.fips,
+    vpcEndpoint: args.vpcEndpoint,
   };
   const dns: CloudflareMailRecordsArgs = {
     zoneId: args.cloudflareZoneId,
