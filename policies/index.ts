@@ -15,6 +15,7 @@ import { dkimRecordValid } from "./rules/dkim-record-valid";
 import { dkimKeyStrength } from "./rules/dkim-key-strength";
 import { mailDnsNotProxied } from "./rules/mail-dns-not-proxied";
 import { smtpUserLeastPrivilege } from "./rules/smtp-user-least-privilege";
+import { smtpEndpointReachable } from "./rules/smtp-endpoint-reachable";
 
 new PolicyPack("mailguard", {
   description:
@@ -36,5 +37,6 @@ new PolicyPack("mailguard", {
     dkimKeyStrength,
     mailDnsNotProxied,
     smtpUserLeastPrivilege,
+    smtpEndpointReachable,
   ],
 });

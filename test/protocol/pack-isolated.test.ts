@@ -37,6 +37,7 @@ const POLICIES: [string, "advisory" | "mandatory"][] = [
   ["dkim-key-strength", "advisory"],
   ["mail-dns-not-proxied", "mandatory"],
   ["smtp-user-least-privilege", "mandatory"],
+  ["smtp-endpoint-reachable", "advisory"],
 ];
 
 /**

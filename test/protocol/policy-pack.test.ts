@@ -29,6 +29,7 @@ const EXPECTED: [string, "advisory" | "mandatory", string[]][] = [
   ["dkim-key-strength", "advisory", ["minimumRsaBits"]],
   ["mail-dns-not-proxied", "mandatory", []],
   ["smtp-user-least-privilege", "mandatory", ["allowedActions"]],
+  ["smtp-endpoint-reachable", "advisory", ["ports"]],
 ];
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
