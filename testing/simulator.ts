@@ -972,6 +972,8 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
             networkInterfaceIds: interfaceType
               ? subnetIds.map((s) => `eni-${hex(`${urn}|${s}`, 17)}`)
               : [],
+            // A gateway endpoint's AWS-managed prefix list, one per service and region.
+            ...(type === "Gateway" ? { prefixListId: `pl-${hex(`${region}|${code}`, 8)}` } : {}),
           },
         };
       }

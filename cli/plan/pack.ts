@@ -137,6 +137,7 @@ export function stackRequestOf(r: PlannedResource, provider?: AnalyzerProvider):
     properties: r.wireOutputs,
     parent: r.parent,
     dependencies: r.options.dependencies,
+    propertyDependencies: r.options.propertyDependencies,
     options: {
       protect: r.options.protect,
       parent: r.parent,

@@ -22,6 +22,8 @@ export interface PlannedOptions {
   additionalSecretOutputs: string[];
   aliases: string[];
   dependencies: string[];
+  /** For each input property, the URNs of the resources its value came from. */
+  propertyDependencies?: Record<string, string[]>;
 }
 
 /** One resource the program registered. */
@@ -262,7 +264,20 @@ interface RegisterRequestLike {
   getAdditionalsecretoutputsList(): string[];
   getAliasurnsList?(): string[];
   getDependenciesList(): string[];
+  getPropertydependenciesMap?(): {
+    forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+/** The request's property dependencies, URNs as the engine writes them; empty lists left out. */
+function propertyDependenciesOf(req: RegisterRequestLike): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap?.().forEach((deps, key) => {
+    const urns = deps.getUrnsList().map(engineUrn);
+    if (urns.length > 0) out[key] = urns;
+  });
+  return out;
 }
 
 interface RegisterResponseLike {
@@ -346,6 +361,7 @@ export async function runProgram(opts: {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             aliases: req.getAliasurnsList?.() ?? [],
             dependencies: req.getDependenciesList().map(engineUrn),
+            propertyDependencies: propertyDependenciesOf(req),
           },
         };
         if (!byUrn.has(urn)) order.push(urn);

@@ -257,6 +257,7 @@ describe("ProviderSimulator's VPC networking", () => {
     expect(await valueOf(on.networkInterfaceIds)).toHaveLength(1);
     expect(await valueOf(gateway.dnsEntries)).toEqual([]);
     expect(await valueOf(gateway.vpcEndpointType)).toBe("Gateway");
+    expect(await valueOf(gateway.prefixListId)).toMatch(/^pl-[0-9a-f]{8}$/);
     await settle(sim);
   });
 });
