@@ -24,6 +24,7 @@ import {
   REGION_PLACEHOLDER,
   tagsArg,
   TOKEN_PREFIX,
+  unreportedRegionFacts,
   validateFor,
 } from "./common";
 import { keyedCidrArg, ruleKey, SECURITY_GROUP_ID, withPrefix } from "./noSmtpEgressSecurityGroup";
@@ -420,7 +421,7 @@ export class SmtpEndpoint extends pulumi.ComponentResource {
       r === REGION_PLACEHOLDER
         ? {
             region: r,
-            host: `email-smtp.${r}.amazonaws.com`,
+            host: unreportedRegionFacts({}).smtpHost!,
             serviceName: smtpVpcEndpointServiceOf(r),
           }
         : validateFor("SmtpEndpoint", name, this, () => smtpEndpointFactsOf(r, a.newRegion)),

@@ -7,6 +7,7 @@ import * as crypto from "crypto";
 import { isUnknown } from "../../policies/core/finding";
 import {
   regionOfSmtpVpcEndpointService,
+  resolveSesRegion,
   SES_SMTP_PORTS,
   sesRegion,
 } from "../../policies/core/ses-regions";
@@ -164,7 +165,8 @@ export function smtpEndpointFor(
       from: "bundle",
     };
   }
-  if (host !== `email-smtp.${region}.amazonaws.com`) return undefined;
+  // Private DNS resolves the region's standard host only (not the FIPS one).
+  if (host !== resolveSesRegion(region, { newRegion: true }).facts?.smtpHost) return undefined;
   const found = endpoints.find((r) => {
     const service = str(r.inputs.serviceName);
     return (

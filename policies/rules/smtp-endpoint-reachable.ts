@@ -4,6 +4,7 @@ import {
   classifyEgressProtocol,
   isUnknown,
   regionOfSmtpVpcEndpointService,
+  resolveSesRegion,
   SES_SMTP_PORTS,
 } from "../core";
 import { isRecord, list, readThroughProxy, str } from "../lib/props";
@@ -239,7 +240,8 @@ export const smtpEndpointReachable: StackValidationPolicy = {
       if (serviceName === undefined || isUnknown(serviceName)) continue;
       const region = regionOfSmtpVpcEndpointService(serviceName);
       if (region === undefined) continue;
-      const host = `email-smtp.${region}.amazonaws.com`;
+      // The region's standard SMTP host: the table's, or AWS's pattern for a region newer than it.
+      const host = resolveSesRegion(region, { newRegion: true }).facts?.smtpHost ?? serviceName;
       const report = (text: string) => reportViolation(messageFor(ep.type, ep.name, text), ep.urn);
 
       // Private DNS (off unless set, for the AWS provider and CloudFormation alike).
