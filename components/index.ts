@@ -11,4 +11,5 @@ export * from "./mailRecords";
 export * from "./cloudflareMailRecords";
 export * from "./route53MailRecords";
 export * from "./noSmtpEgressSecurityGroup";
+export * from "./smtpEndpoint";
 export * from "./mailDomain";

@@ -40,6 +40,7 @@ const SMTP_OPTIONS = [
   "retainPreviousCredentials",
   "secretKmsKeyId",
   "fips",
+  "vpcEndpoint",
 ] as const;
 
 /** The Cloudflare zone MailDomain publishes the records in (CloudflareMailRecords). */
@@ -199,6 +200,7 @@ function childArgs(args: MailDomainArgs) {
     retainPreviousCredentials: args.retainPreviousCredentials,
     secretKmsKeyId: args.secretKmsKeyId,
     fips: args.fips,
+    vpcEndpoint: args.vpcEndpoint,
   };
   const choice = dnsChoice(args);
   const common = {

@@ -136,7 +136,8 @@ const ALLOWANCE_FIELDS: readonly (keyof EgressAllowance)[] = [
   "description",
 ];
 
-const SECURITY_GROUP_ID = {
+/** What a security group id looks like, for keyedInputArg. */
+export const SECURITY_GROUP_ID = {
   pattern: /^sg-[0-9a-f]+$/,
   shape: "a security group id",
   example: "sg-0123456789abcdef0",
@@ -170,7 +171,8 @@ const PROTOCOLS: Record<string, string> = {
  */
 const EC2_DESCRIPTION = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
 
-function descriptionArg(argument: string, value: unknown, fix: string): string | undefined {
+/** An EC2 description (of a group or a rule), undefined when left out. */
+export function descriptionArg(argument: string, value: unknown, fix: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "string" || !EC2_DESCRIPTION.test(value)) {
     throw new ArgumentError(
@@ -251,7 +253,8 @@ export function ruleKey(
   return `${protocol}-${ports}-${destination}`;
 }
 
-function keyedCidrArg(
+/** A CIDR from another resource, `{ key, cidr, ipv6? }`, checked by the core when it is a string. */
+export function keyedCidrArg(
   at: string,
   value: unknown,
 ): { key: string; value: pulumi.Input<string>; ipv6: boolean } {
@@ -282,7 +285,8 @@ function keyedCidrArg(
   return { key: keyed.key, value: keyed.value, ipv6 };
 }
 
-function withPrefix(cidr: string): string {
+/** A bare address as a one-address CIDR (`/32`, `/128`); a CIDR as it is. */
+export function withPrefix(cidr: string): string {
   return cidr.includes("/") ? cidr : `${cidr}/${cidr.includes(":") ? 128 : 32}`;
 }
 

@@ -12,6 +12,7 @@ import {
   booleanArg,
   inputStringArg,
   isPendingInput,
+  objectArg,
   orPlaceholder,
   placeholder,
   REGION_PLACEHOLDER,
@@ -46,6 +47,22 @@ export interface SmtpBundle {
   region: string;
   /** The `credentialsVersion` these credentials belong to. */
   credentialsVersion: number;
+  /**
+   * The SES SMTP VPC endpoint (`vpce-...`) that `host` resolves to inside its VPC (private DNS),
+   * when the credentials were given `vpcEndpoint`; absent otherwise.
+   */
+  vpcEndpointId?: string;
+}
+
+/**
+ * An SES SMTP VPC endpoint for the bundle to name: an SmtpEndpoint, or its `endpointId` and
+ * `host`.
+ */
+export interface SmtpVpcEndpointRef {
+  /** Id of the interface endpoint (`vpce-...`), or an Output of one. */
+  endpointId: pulumi.Input<string>;
+  /** The host it serves with private DNS on, `email-smtp.<region>.amazonaws.com` (or an Output). */
+  host: pulumi.Input<string>;
 }
 
 export interface SmtpCredentialsArgs {
@@ -90,6 +107,13 @@ export interface SmtpCredentialsArgs {
   userPath?: string;
   /** Tags for the user and the secret. Default: none. */
   tags?: Record<string, string>;
+  /**
+   * The SES SMTP VPC endpoint applications submit through (an SmtpEndpoint in the SES region):
+   * the bundle's host stays `email-smtp.<region>.amazonaws.com`, which the endpoint's private DNS
+   * resolves to it inside the VPC, and the bundle names it as `vpcEndpointId`. Not with `fips`.
+   * Default: none.
+   */
+  vpcEndpoint?: SmtpVpcEndpointRef;
 }
 
 export interface NormalizedSmtpCredentialsArgs {
@@ -107,6 +131,7 @@ export interface NormalizedSmtpCredentialsArgs {
   secretKmsKeyId?: pulumi.Input<string>;
   userPath: string;
   tags?: Record<string, string>;
+  vpcEndpoint?: { endpointId: pulumi.Input<string>; host: pulumi.Input<string> };
 }
 
 /** Every argument SmtpCredentials takes; any other key is refused. */
@@ -123,6 +148,7 @@ export const SMTP_CREDENTIALS_ARGUMENTS: readonly (keyof SmtpCredentialsArgs)[] 
   "secretKmsKeyId",
   "userPath",
   "tags",
+  "vpcEndpoint",
 ];
 
 const IAM_PATH = /^\/([\x21-\x7e]{0,510}\/)?$/;
@@ -132,6 +158,44 @@ const SES_CONFIGURATION_SET_ARN =
 /** A KMS key id, multi-Region key id, alias name, key ARN or alias ARN (KMS `KeyId`). */
 const KMS_KEY_ID =
   /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias\/[A-Za-z0-9/_-]+|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/\S+|alias\/[A-Za-z0-9/_-]+))$/;
+
+/** The SMTP host of an SES region, as an SES SMTP VPC endpoint serves it. */
+const SES_SMTP_HOST = /^email-smtp\.[a-z0-9-]+\.amazonaws\.com$/;
+
+/**
+ * The `vpcEndpoint` argument: an SmtpEndpoint (any object carrying `endpointId` and `host`), or a
+ * plain `{ endpointId, host }`; undefined when left out.
+ */
+function vpcEndpointArg(
+  value: unknown,
+): { endpointId: pulumi.Input<string>; host: pulumi.Input<string> } | undefined {
+  if (value === undefined) return undefined;
+  const fix =
+    "Pass the SmtpEndpoint itself, or { endpointId: endpoint.endpointId, host: endpoint.host }.";
+  // A component instance is read for its two outputs; anything else must be a plain object.
+  const prototype: unknown =
+    typeof value === "object" && value !== null ? Object.getPrototypeOf(value) : undefined;
+  const instance =
+    prototype !== undefined &&
+    prototype !== null &&
+    prototype !== Object.prototype &&
+    !Array.isArray(value) &&
+    !isPendingInput(value);
+  const fields = instance
+    ? (value as Record<string, unknown>)
+    : objectArg("vpcEndpoint", value, ["endpointId", "host"], "an SmtpEndpoint", fix);
+  const endpointId = inputStringArg("vpcEndpoint.endpointId", fields.endpointId, {
+    pattern: /^vpce-[0-9a-f]+$/,
+    shape: "a VPC endpoint id",
+    fix: `Give an id such as vpce-0123456789abcdef0. ${fix}`,
+  });
+  const host = inputStringArg("vpcEndpoint.host", fields.host, {
+    pattern: SES_SMTP_HOST,
+    shape: "an SES SMTP host (email-smtp.<region>.amazonaws.com)",
+    fix,
+  });
+  return { endpointId, host };
+}
 
 /** The options part of the arguments: what MailDomain passes through, checked before it builds. */
 export type SmtpCredentialsOptions = Omit<
@@ -161,6 +225,14 @@ export function validateSmtpCredentialsOptions(
     );
   }
   const host = typeof region === "string" ? smtpHostArg(region, { fips, newRegion }) : undefined;
+  const vpcEndpoint = vpcEndpointArg(args.vpcEndpoint);
+  if (vpcEndpoint !== undefined && fips) {
+    throw new ArgumentError(
+      "fips",
+      fips,
+      "it cannot be combined with vpcEndpoint: the SES SMTP VPC endpoint (com.amazonaws.<region>.email-smtp) serves the standard host, and AWS PrivateLink lists no FIPS endpoint service for SES, so the FIPS host would be reached over the internet. Fix: Leave fips off to submit through the endpoint, or leave vpcEndpoint out.",
+    );
+  }
 
   let allowedFromAddresses: string[] | undefined;
   const fix = `List addresses such as app@${domain}, or leave it out to allow any address of the domain.`;
@@ -219,6 +291,7 @@ export function validateSmtpCredentialsOptions(
     secretKmsKeyId,
     userPath,
     tags: tagsArg("tags", args.tags),
+    vpcEndpoint,
   };
 }
 
@@ -262,6 +335,21 @@ export function smtpHostArg(
     );
   }
   return host!;
+}
+
+/**
+ * An endpoint serves the SMTP host of its own region only (SES is not a cross-Region PrivateLink
+ * service): refuses an endpoint whose host is not the bundle's. Hosts built around a placeholder
+ * (a region only mocks leave unreported) are not compared.
+ */
+export function checkEndpointHost(endpointHost: unknown, host: string, region: string): void {
+  if (typeof endpointHost !== "string" || endpointHost.includes("<") || host.includes("<")) return;
+  if (endpointHost === host) return;
+  throw new ArgumentError(
+    "vpcEndpoint.host",
+    endpointHost,
+    `the endpoint serves ${endpointHost}, but these credentials hand out ${host}, which its private DNS does not resolve (an SES SMTP VPC endpoint serves its own region's standard host only). Fix: Create the SmtpEndpoint in the SES region, ${region}, and leave fips off; or leave vpcEndpoint out.`,
+  );
 }
 
 function fromAddress(argument: string, address: unknown, domain: string): string {
@@ -341,6 +429,10 @@ export function accessKeySlots(version: number, retainPrevious: boolean): Access
  * key is deleted at the end of the update. With `retainPreviousCredentials` the previous key stays
  * in its slot; the next bump then replaces it (deleted first), so the user never holds more than
  * the two keys IAM allows.
+ *
+ * Private submission: with `vpcEndpoint` (an SmtpEndpoint in the SES region) the bundle keeps the
+ * standard host, which the endpoint's private DNS resolves inside its VPC, and names the endpoint
+ * as `vpcEndpointId`.
  */
 export class SmtpCredentials extends pulumi.ComponentResource {
   /** The connection bundle (secret). */
@@ -396,7 +488,7 @@ export class SmtpCredentials extends pulumi.ComponentResource {
       a.region !== undefined ? pulumi.output(a.region) : aws.getRegionOutput({}, parent).region
     ).apply((r) => orPlaceholder(r, "aws-region"));
     const region = this.region;
-    this.bundle = pulumi.secret(
+    const bundle = pulumi.secret(
       pulumi.all([key.id, key.secret, region]).apply(([username, secretKey, r]): SmtpBundle => {
         const reported = r !== REGION_PLACEHOLDER;
         return {
@@ -420,6 +512,19 @@ export class SmtpCredentials extends pulumi.ComponentResource {
         };
       }),
     );
+    // With a VPC endpoint, the bundle names it; it must serve the host the bundle hands out.
+    const endpoint = a.vpcEndpoint;
+    this.bundle =
+      endpoint === undefined
+        ? bundle
+        : pulumi.secret(
+            pulumi.all([bundle, endpoint.endpointId, endpoint.host]).apply(([b, id, host]) => {
+              validateFor("SmtpCredentials", name, this, () =>
+                checkEndpointHost(host, b.host, b.region),
+              );
+              return { ...b, vpcEndpointId: orPlaceholder(id, "vpc-endpoint-id") };
+            }),
+          );
 
     const secret = new aws.secretsmanager.Secret(
       `${name}-secret`,

@@ -17,6 +17,7 @@ import { dkimKeyStrength } from "./rules/dkim-key-strength";
 import { dkimRecordAdvice } from "./rules/dkim-record-advice";
 import { mailDnsNotProxied } from "./rules/mail-dns-not-proxied";
 import { smtpUserLeastPrivilege } from "./rules/smtp-user-least-privilege";
+import { smtpEndpointReachable } from "./rules/smtp-endpoint-reachable";
 import { installLeanStackRequests, paceGarbageCollection } from "./lib/pack-memory";
 
 // Before the pack's server starts: it takes the analyzer service definition when it does.
@@ -45,5 +46,6 @@ new PolicyPack("mailguard", {
     dkimRecordAdvice,
     mailDnsNotProxied,
     smtpUserLeastPrivilege,
+    smtpEndpointReachable,
   ],
 });

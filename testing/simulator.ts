@@ -634,6 +634,61 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
     const region = this.regionOf(inputs, args.provider);
     let result: Record<string, unknown>;
     switch (args.token) {
+      // ---- VPC lookups (SmtpEndpoint): endpoint services and subnets.
+      case "aws:ec2/getVpcEndpointService:getVpcEndpointService": {
+        const given = str(inputs.serviceName);
+        const name =
+          given ?? (str(inputs.service) ? `com.amazonaws.${region}.${str(inputs.service)}` : "");
+        const code = new RegExp(`^com\\.amazonaws\\.${region}\\.([a-z0-9.-]+)$`).exec(name)?.[1];
+        const types =
+          code === "s3" || code === "dynamodb" ? ["Gateway", "Interface"] : ["Interface"];
+        const type = str(inputs.serviceType) ?? types[0];
+        if (code === undefined || !types.includes(type)) {
+          throw new Error(
+            `ProviderSimulator: no ${type} VPC endpoint service ${JSON.stringify(name)} in ${region} (it answers AWS services, com.amazonaws.${region}.<service>, looked up in the provider's region)`,
+          );
+        }
+        // Every simulated region has the zones <region>a, b and c. As AWS documents zones where
+        // SES offers no VPC endpoint, email-smtp is deliberately not offered in us-east-1c.
+        const zones = ["a", "b", "c"]
+          .map((z) => `${region}${z}`)
+          .filter((z) => !(code === "email-smtp" && z === "us-east-1c"));
+        const serviceId = `vpce-svc-${hex(name, 17)}`;
+        result = {
+          id: name,
+          arn: this.arn("ec2", region, `vpc-endpoint-service/${serviceId}`),
+          serviceId,
+          serviceName: name,
+          ...(inputs.service !== undefined ? { service: inputs.service } : {}),
+          serviceType: type,
+          availabilityZones: zones,
+          baseEndpointDnsNames: [`${code}.${region}.vpce.amazonaws.com`],
+          privateDnsName: `${code}.${region}.amazonaws.com`,
+          privateDnsNames: [`${code}.${region}.amazonaws.com`],
+          owner: "amazon",
+          acceptanceRequired: false,
+          managesVpcEndpoints: false,
+          vpcEndpointPolicySupported: true,
+          supportedIpAddressTypes: ["ipv4"],
+          region,
+          serviceRegion: region,
+          tags: {},
+        };
+        break;
+      }
+      case "aws:ec2/getSubnet:getSubnet": {
+        const id = str(inputs.id);
+        const subnet = this.resources.find(
+          (r) => r.type === "aws:ec2/subnet:Subnet" && r.id !== undefined && r.id === id,
+        );
+        if (subnet === undefined) {
+          throw new Error(
+            `ProviderSimulator: no subnet ${JSON.stringify(id)} (it knows the subnets the program creates, aws.ec2.Subnet, looked up by id)`,
+          );
+        }
+        result = { ...subnet.state, id: subnet.id, region: subnet.region ?? region };
+        break;
+      }
       case "aws:index/getCallerIdentity:getCallerIdentity":
         result = {
           accountId: this.accountId,
@@ -856,6 +911,124 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
       }
       case "aws:ec2/networkAclRule:NetworkAclRule":
         return { id: `nacl-${hex(urn, 8)}`, state: {} };
+      // ---- VPC networking (SmtpEndpoint): VPCs, subnets, default groups, ingress rules, endpoints.
+      case "aws:ec2/vpc:Vpc": {
+        const id = `vpc-${hex(urn, 17)}`;
+        const routeTable = `rtb-${hex(`${urn}|route-table`, 17)}`;
+        return {
+          id,
+          state: {
+            arn: this.arn("ec2", region, `vpc/${id}`),
+            ownerId: this.accountId,
+            // The provider's defaults: DNS resolution on, DNS hostnames off.
+            enableDnsSupport: inputs.enableDnsSupport ?? true,
+            enableDnsHostnames: inputs.enableDnsHostnames ?? false,
+            instanceTenancy: str(inputs.instanceTenancy) ?? "default",
+            defaultSecurityGroupId: `sg-${hex(`${urn}|default-group`, 17)}`,
+            defaultNetworkAclId: `acl-${hex(`${urn}|default-acl`, 17)}`,
+            defaultRouteTableId: routeTable,
+            mainRouteTableId: routeTable,
+          },
+        };
+      }
+      case "aws:ec2/subnet:Subnet": {
+        const id = `subnet-${hex(urn, 17)}`;
+        return {
+          id,
+          state: {
+            arn: this.arn("ec2", region, `subnet/${id}`),
+            ownerId: this.accountId,
+            // AWS picks a zone when none is given; the simulator picks the region's first.
+            availabilityZone: str(inputs.availabilityZone) ?? `${region}a`,
+            mapPublicIpOnLaunch: inputs.mapPublicIpOnLaunch ?? false,
+          },
+        };
+      }
+      case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {
+        // The group AWS made with the VPC, adopted: its id is the VPC's defaultSecurityGroupId.
+        const vpc = this.resources.find(
+          (r) => r.type === "aws:ec2/vpc:Vpc" && r.id !== undefined && r.id === str(inputs.vpcId),
+        );
+        const id = str(vpc?.state.defaultSecurityGroupId) ?? `sg-${hex(urn, 17)}`;
+        return {
+          id,
+          state: {
+            name: "default",
+            arn: this.arn("ec2", region, `security-group/${id}`),
+            ownerId: this.accountId,
+            // The provider empties the lists the program does not write.
+            ingress: inputs.ingress ?? [],
+            egress: inputs.egress ?? [],
+          },
+        };
+      }
+      case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        const id = `sgr-${hex(urn, 17)}`;
+        return {
+          id,
+          state: {
+            securityGroupRuleId: id,
+            arn: this.arn("ec2", region, `security-group-rule/${id}`),
+          },
+        };
+      }
+      case "aws:ec2/vpcEndpoint:VpcEndpoint": {
+        const id = `vpce-${hex(urn, 17)}`;
+        const serviceName = str(inputs.serviceName) ?? "";
+        const code = /^com\.amazonaws\.[a-z0-9-]+\.(.+)$/.exec(serviceName)?.[1] ?? serviceName;
+        const type = str(inputs.vpcEndpointType) ?? "Gateway";
+        const interfaceType = type === "Interface";
+        const subnetIds = (Array.isArray(inputs.subnetIds) ? inputs.subnetIds : [])
+          .map(str)
+          .filter((s): s is string => s !== undefined);
+        const zoneOf = (subnetId: string) =>
+          str(
+            this.resources.find((r) => r.type === "aws:ec2/subnet:Subnet" && r.id === subnetId)
+              ?.state.availabilityZone,
+          );
+        // Regional and zonal names under vpce.amazonaws.com, then (private DNS on) the service's
+        // own name, as describe-vpc-endpoints lists them (AWS PrivateLink Guide, DNS hostnames).
+        const label = `${id}-${hex(`${urn}|dns`, 8)}`;
+        const vpceZone = `Z${pick(`vpce|${region}`, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 13)}`;
+        const dnsEntries = interfaceType
+          ? [
+              { dnsName: `${label}.${code}.${region}.vpce.amazonaws.com`, hostedZoneId: vpceZone },
+              ...subnetIds
+                .map(zoneOf)
+                .filter((z): z is string => z !== undefined)
+                .map((z) => ({
+                  dnsName: `${label}-${z}.${code}.${region}.vpce.amazonaws.com`,
+                  hostedZoneId: vpceZone,
+                })),
+              ...(inputs.privateDnsEnabled === true
+                ? [
+                    {
+                      dnsName: `${code}.${region}.amazonaws.com`,
+                      hostedZoneId: `Z${pick(`${urn}|private`, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 20)}`,
+                    },
+                  ]
+                : []),
+            ]
+          : [];
+        return {
+          id,
+          state: {
+            arn: this.arn("ec2", region, `vpc-endpoint/${id}`),
+            ownerId: this.accountId,
+            state: "available",
+            vpcEndpointType: type,
+            privateDnsEnabled: inputs.privateDnsEnabled ?? false,
+            requesterManaged: false,
+            ipAddressType: interfaceType ? "ipv4" : "",
+            dnsEntries,
+            networkInterfaceIds: interfaceType
+              ? subnetIds.map((s) => `eni-${hex(`${urn}|${s}`, 17)}`)
+              : [],
+            // A gateway endpoint's AWS-managed prefix list, one per service and region.
+            ...(type === "Gateway" ? { prefixListId: `pl-${hex(`${region}|${code}`, 8)}` } : {}),
+          },
+        };
+      }
       case "cloudflare:index/dnsRecord:DnsRecord":
         return {
           id: hex(urn, 32),

@@ -5,7 +5,12 @@
  */
 import * as crypto from "crypto";
 import { isUnknown } from "../../policies/core/finding";
-import { SES_SMTP_PORTS, sesRegion } from "../../policies/core/ses-regions";
+import {
+  regionOfSmtpVpcEndpointService,
+  resolveSesRegion,
+  SES_SMTP_PORTS,
+  sesRegion,
+} from "../../policies/core/ses-regions";
 import type { DkimPlan } from "./verdict";
 import type { PlannedResource, ProgramRun } from "./program";
 
@@ -108,6 +113,17 @@ export interface SmtpEndpoint {
   security: "STARTTLS" | "implicit TLS";
 }
 
+/** An SES SMTP VPC endpoint of the plan, through which the host is reached inside its VPC. */
+export interface PlannedSmtpEndpoint {
+  /** The endpoint's id (`vpce-...`). */
+  id: string;
+  /** Type and logical name of the VpcEndpoint resource. */
+  type: string;
+  resource: string;
+  /** Where the plan learnt of it: the bundle's vpcEndpointId, or the plan's endpoint for the region. */
+  from: "bundle" | "plan";
+}
+
 export interface SmtpSettings {
   /** The SES domain identity the credentials may send as, when the plan tells. */
   domain?: string;
@@ -121,7 +137,48 @@ export interface SmtpSettings {
   password: string;
   /** Logical name of the IAM access key the credentials come from. */
   accessKey: string;
+  /** The SES SMTP VPC endpoint that private DNS resolves the host to, when the plan has one. */
+  vpcEndpoint?: PlannedSmtpEndpoint;
   notes: string[];
+}
+
+export const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+
+/**
+ * The SES SMTP VPC endpoint an application given `host` reaches: the one the bundle names
+ * (`vpcEndpointId`), else an endpoint of the plan for the host's region with private DNS on
+ * (which makes the standard host resolve to it inside its VPC).
+ */
+export function smtpEndpointFor(
+  run: ProgramRun,
+  host: string,
+  region: string,
+  bundleEndpointId: string | undefined,
+): PlannedSmtpEndpoint | undefined {
+  const endpoints = run.resources.filter((r) => r.type === VPC_ENDPOINT);
+  if (bundleEndpointId !== undefined) {
+    const named = endpoints.find((r) => r.id === bundleEndpointId);
+    return {
+      id: bundleEndpointId,
+      type: VPC_ENDPOINT,
+      resource: named?.name ?? "(not in this plan)",
+      from: "bundle",
+    };
+  }
+  // Private DNS resolves the region's standard host only (not the FIPS one).
+  if (host !== resolveSesRegion(region, { newRegion: true }).facts?.smtpHost) return undefined;
+  const found = endpoints.find((r) => {
+    const service = str(r.inputs.serviceName);
+    return (
+      service !== undefined &&
+      regionOfSmtpVpcEndpointService(service) === region &&
+      r.inputs.privateDnsEnabled === true &&
+      str(r.id) !== undefined
+    );
+  });
+  return found === undefined
+    ? undefined
+    : { id: found.id!, type: VPC_ENDPOINT, resource: found.name, from: "plan" };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -253,6 +310,7 @@ export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettin
       str(bundle.host) ??
       sesRegion(region)?.smtpHost ??
       `<no SES SMTP endpoint known in ${region}: see docs/regions.md>`;
+    const vpcEndpoint = smtpEndpointFor(run, host, region, str(bundle.vpcEndpointId));
     settings.push({
       domain: identity?.domain,
       host,
@@ -267,7 +325,13 @@ export function smtpSettings(run: ProgramRun, defaultRegion: string): SmtpSettin
           : `<access key id of ${key.name}>`,
       password: `<secret: ${passwordSources.join(", or ")}>`,
       accessKey: key.name,
+      ...(vpcEndpoint !== undefined ? { vpcEndpoint } : {}),
       notes: [
+        ...(vpcEndpoint !== undefined
+          ? [
+              `Inside the endpoint's VPC, private DNS resolves ${host} to VPC endpoint ${vpcEndpoint.id}: no internet route is needed, only egress on 587 and 465 to the endpoint's security group.`,
+            ]
+          : []),
         "Never port 25: clouds block it and it is unauthenticated.",
         "A new SES account is in the sandbox (verified recipients only) until AWS grants production access; no resource can request it.",
       ],

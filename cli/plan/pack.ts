@@ -127,7 +127,7 @@ export function analyzeRequestOf(
   };
 }
 
-/** The resource as AnalyzeStack receives it: its outputs, parent and dependencies. */
+/** The resource as AnalyzeStack receives it: its outputs, parent, dependencies and property dependencies. */
 export function stackRequestOf(r: PlannedResource, provider?: AnalyzerProvider): AnalyzerResource {
   return {
     type: r.type,
@@ -137,6 +137,7 @@ export function stackRequestOf(r: PlannedResource, provider?: AnalyzerProvider):
     properties: r.wireOutputs,
     parent: r.parent,
     dependencies: r.options.dependencies,
+    propertyDependencies: r.options.propertyDependencies,
     options: {
       protect: r.options.protect,
       parent: r.parent,

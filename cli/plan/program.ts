@@ -24,6 +24,8 @@ export interface PlannedOptions {
   dependencies: string[];
   /** The `import` option: the id of a live resource the registration adopts. */
   import?: string;
+  /** For each input property, the URNs of the resources its value came from. */
+  propertyDependencies?: Record<string, string[]>;
 }
 
 /** One resource the program registered. */
@@ -271,7 +273,20 @@ interface RegisterRequestLike {
   getAliasurnsList?(): string[];
   getDependenciesList(): string[];
   getImportid(): string;
+  getPropertydependenciesMap?(): {
+    forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+/** The request's property dependencies, URNs as the engine writes them; empty lists left out. */
+function propertyDependenciesOf(req: RegisterRequestLike): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap?.().forEach((deps, key) => {
+    const urns = deps.getUrnsList().map(engineUrn);
+    if (urns.length > 0) out[key] = urns;
+  });
+  return out;
 }
 
 interface RegisterResponseLike {
@@ -356,6 +371,7 @@ export async function runProgram(opts: {
             aliases: req.getAliasurnsList?.() ?? [],
             dependencies: req.getDependenciesList().map(engineUrn),
             ...(req.getImportid() ? { import: req.getImportid() } : {}),
+            propertyDependencies: propertyDependenciesOf(req),
           },
         };
         if (!byUrn.has(urn)) order.push(urn);

@@ -179,6 +179,12 @@ export function renderSmtp(settings: readonly SmtpSettings[]): string[] {
     lines.push(`  Domain:    ${s.domain ?? "(the SES identity could not be told)"}`);
     lines.push(`  Region:    ${s.region}`);
     lines.push(`  Host:      ${s.host}`);
+    if (s.vpcEndpoint !== undefined) {
+      const e = s.vpcEndpoint;
+      lines.push(
+        `  Endpoint:  ${e.id} (${e.type} ${e.resource}${e.from === "bundle" ? ", named in the SMTP bundle" : ""}; private DNS resolves the host to it)`,
+      );
+    }
     for (const e of s.endpoints) lines.push(`  Port:      ${e.port} (${e.security})`);
     lines.push(`  Username:  ${s.username}`);
     lines.push(`  Password:  ${s.password}`);

@@ -372,3 +372,43 @@ export function smtpHostOf(
   }
   return { host: facts.smtpHost, findings: [] };
 }
+
+// ---------------------------------------------------------------------------------------------
+// SES SMTP through a VPC endpoint (AWS PrivateLink).
+//
+// Sources (checked 2026-12):
+// - Service name: AWS PrivateLink Guide, "AWS services that integrate with AWS PrivateLink":
+//   Amazon SES, `com.amazonaws.<region>.email-smtp`, an interface endpoint. No FIPS service name
+//   is listed for SES (other services list a `-fips` one), and SES is not among the "Cross-region
+//   enabled AWS services": an endpoint serves the SMTP host of its own region only.
+// - Private DNS: AWS PrivateLink Guide, "Private DNS": with private DNS on (and DNS hostnames and
+//   DNS resolution on for the VPC), a hidden private hosted zone resolves the service's default
+//   DNS name, here `email-smtp.<region>.amazonaws.com`, to the endpoint's network interfaces.
+//   "Create a VPC endpoint": one subnet per Availability Zone; with no security group given, the
+//   VPC's default security group is associated.
+// - Ports and zones: SES Developer Guide, "Setting up VPC endpoints with Amazon SES": the
+//   endpoint's security group must allow inbound TCP on the port used, one of 25, 465, 587, 2465
+//   and 2587; and SES does not support VPC endpoints in every Availability Zone (the page lists
+//   zone ids such as use1-az2). Which zones are offered changes, so mailguard looks them up
+//   (`getVpcEndpointService`) and lists none here.
+// The name pattern is PrivateLink's for every region; whether a region offers the service (the
+// GovCloud regions are not confirmed by the sources above) is what that lookup tells.
+// ---------------------------------------------------------------------------------------------
+
+/** Where AWS documents the SES SMTP VPC endpoint, as messages name it. */
+export const SES_SMTP_VPC_ENDPOINT_SOURCE =
+  "SES Developer Guide, Setting up VPC endpoints with Amazon SES; AWS PrivateLink Guide, AWS services that integrate with AWS PrivateLink";
+
+/** Every TCP port SES's SMTP interface listens on, through a VPC endpoint too. */
+export const SES_SMTP_LISTENER_PORTS: readonly number[] = [25, 465, 587, 2465, 2587];
+
+/** The VPC endpoint service of SES SMTP in a region: `com.amazonaws.<region>.email-smtp`. */
+export function smtpVpcEndpointServiceOf(region: string): string {
+  return `com.amazonaws.${region}.email-smtp`;
+}
+
+/** The region of an SES SMTP endpoint service name (`com.amazonaws.eu-west-1.email-smtp`), else undefined. */
+export function regionOfSmtpVpcEndpointService(serviceName: string): string | undefined {
+  const m = /^com\.amazonaws\.([a-z0-9-]+)\.email-smtp$/.exec(serviceName.trim().toLowerCase());
+  return m === null || !REGION_PATTERN.test(m[1]) ? undefined : m[1];
+}

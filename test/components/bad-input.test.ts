@@ -24,6 +24,7 @@ import {
 } from "../../components/noSmtpEgressSecurityGroup";
 import { SES_SENDER_ARGUMENTS, SesSender } from "../../components/sesSender";
 import { SMTP_CREDENTIALS_ARGUMENTS, SmtpCredentials } from "../../components/smtpCredentials";
+import { SMTP_ENDPOINT_ARGUMENTS, SmtpEndpoint } from "../../components/smtpEndpoint";
 import { inventory, ProviderSimulator, resolve, settle, simulate } from "../helpers/mocks";
 
 let sim: ProviderSimulator;
@@ -125,6 +126,8 @@ const TARGETS: Target[] = [
       secretKmsKeyId: [],
       userPath: [],
       tags: ["{}"],
+      vpcEndpoint: [],
+      "vpcEndpoint.endpointId": [],
     },
   },
   {
@@ -285,6 +288,33 @@ const TARGETS: Target[] = [
       retainPreviousCredentials: ["true"],
       secretKmsKeyId: [],
       fips: ["true"],
+      vpcEndpoint: [],
+      "vpcEndpoint.endpointId": [],
+    },
+  },
+  {
+    className: "SmtpEndpoint",
+    label: "SmtpEndpoint",
+    construct: (args) => new SmtpEndpoint("bad", args as never),
+    base: {
+      vpcId: "vpc-0123456789abcdef0",
+      subnetIds: [{ id: "subnet-0123456789abcdef0", availabilityZone: "us-east-1a" }],
+      allowFrom: { securityGroups: ["sg-0123456789abcdef0"] },
+    },
+    arguments: SMTP_ENDPOINT_ARGUMENTS,
+    paths: {
+      vpcId: [],
+      subnetIds: [],
+      "subnetIds[0]": [],
+      "subnetIds[0].id": [],
+      "subnetIds[0].availabilityZone": [],
+      allowFrom: [],
+      "allowFrom.securityGroups": [],
+      "allowFrom.securityGroups[0]": [],
+      "allowFrom.cidrs": ["[]"],
+      "allowFrom.cidrs[0]": [],
+      newRegion: ["true"],
+      tags: ["{}"],
     },
   },
   {

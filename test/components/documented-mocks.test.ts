@@ -43,12 +43,15 @@ describe("under the mocks Pulumi's unit-testing guide shows", () => {
       "easy.region",
       "mail.records",
       "mail.smtp",
+      "private.host",
+      "private.serviceName",
       "r53.records",
       "r53.zoneId",
       "regional.dnsRecords",
       "signed.records",
       "signed.smtp",
       "smtp.bundle",
+      "viaendpoint.bundle",
     ]);
   });
 
@@ -109,6 +112,22 @@ describe("under the mocks Pulumi's unit-testing guide shows", () => {
       ...expected,
       host: "email-smtp.us-east-1.amazonaws.com",
       region: "us-east-1",
+    });
+  });
+
+  it("builds the SES SMTP endpoint around the unreported region, and its bundle names the endpoint", () => {
+    expect(report.values["private.host"]).toBe("email-smtp.<aws-region>.amazonaws.com");
+    expect(report.values["private.serviceName"]).toBe("com.amazonaws.<aws-region>.email-smtp");
+    expect(report.values["viaendpoint.bundle"]).toEqual({
+      host: "email-smtp.<aws-region>.amazonaws.com",
+      port: 587,
+      startTls: true,
+      implicitTlsPort: 465,
+      username: "undefined_id",
+      password: "<ses-smtp-password>",
+      region: "<aws-region>",
+      credentialsVersion: 1,
+      vpcEndpointId: "undefined_id",
     });
   });
 

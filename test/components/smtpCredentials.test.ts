@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SmtpCredentials, SmtpCredentialsArgs } from "../../components/smtpCredentials";
+import {
+  checkEndpointHost,
+  SmtpCredentials,
+  SmtpCredentialsArgs,
+} from "../../components/smtpCredentials";
+import { SmtpEndpoint } from "../../components/smtpEndpoint";
+import { ArgumentError } from "../../components/common";
 import { sesSmtpPasswordV4 } from "../../components/sesSmtpPassword";
 import {
   inventory,
@@ -410,6 +416,30 @@ describe("SmtpCredentials rotation", () => {
 describe("SmtpCredentials refuses bad input before registering any child", () => {
   const cases: [string, Partial<SmtpCredentialsArgs>, string][] = [
     [
+      "a VPC endpoint id of the wrong shape",
+      { vpcEndpoint: { endpointId: "vpc-0123", host: "email-smtp.eu-west-1.amazonaws.com" } },
+      'SmtpCredentials "bad": invalid vpcEndpoint.endpointId "vpc-0123": it is not a VPC endpoint id. Fix: Give an id such as vpce-0123456789abcdef0. Pass the SmtpEndpoint itself, or { endpointId: endpoint.endpointId, host: endpoint.host }.',
+    ],
+    [
+      "a VPC endpoint host that is not an SES SMTP host",
+      { vpcEndpoint: { endpointId: "vpce-0123", host: "smtp.example.com" } },
+      'SmtpCredentials "bad": invalid vpcEndpoint.host "smtp.example.com": it is not an SES SMTP host (email-smtp.<region>.amazonaws.com). Fix: Pass the SmtpEndpoint itself, or { endpointId: endpoint.endpointId, host: endpoint.host }.',
+    ],
+    [
+      "a VPC endpoint given as its id alone",
+      { vpcEndpoint: "vpce-0123" as unknown as SmtpCredentialsArgs["vpcEndpoint"] },
+      'SmtpCredentials "bad": invalid vpcEndpoint "vpce-0123": it must be an SmtpEndpoint. Fix: Pass the SmtpEndpoint itself, or { endpointId: endpoint.endpointId, host: endpoint.host }.',
+    ],
+    [
+      "the FIPS host with a VPC endpoint, which serves the standard host only",
+      {
+        fips: true,
+        region: "us-east-1",
+        vpcEndpoint: { endpointId: "vpce-0123", host: "email-smtp.us-east-1.amazonaws.com" },
+      },
+      'SmtpCredentials "bad": invalid fips true: it cannot be combined with vpcEndpoint: the SES SMTP VPC endpoint (com.amazonaws.<region>.email-smtp) serves the standard host, and AWS PrivateLink lists no FIPS endpoint service for SES, so the FIPS host would be reached over the internet. Fix: Leave fips off to submit through the endpoint, or leave vpcEndpoint out.',
+    ],
+    [
       "a From address outside the domain",
       { allowedFromAddresses: ["app@example.org"] },
       'SmtpCredentials "bad": invalid allowedFromAddresses[0] "app@example.org": it is outside example.com, which SES cannot send from with this identity. Fix: Use an address at example.com or one of its subdomains.',
@@ -501,5 +531,99 @@ describe("SmtpCredentials refuses bad input before registering any child", () =>
     expect(onlyOfType(sim, "aws:secretsmanager/secret:Secret").inputs.kmsKeyId).toBe(
       "alias/mail-secrets",
     );
+  });
+});
+
+describe("SmtpCredentials with a VPC endpoint", () => {
+  const ENDPOINT = {
+    endpointId: "vpce-0123456789abcdef0",
+    host: "email-smtp.eu-west-1.amazonaws.com",
+  };
+
+  it("keeps the standard host and names the endpoint in the bundle and its secret", async () => {
+    const creds = await build("smtp", { ...BASE, vpcEndpoint: ENDPOINT });
+    const key = only("aws:iam/accessKey:AccessKey");
+    const bundle = await resolve(creds.bundle);
+    expect(bundle.secret).toBe(true);
+    expect(bundle.value).toEqual({
+      host: "email-smtp.eu-west-1.amazonaws.com",
+      port: 587,
+      startTls: true,
+      implicitTlsPort: 465,
+      username: key.id,
+      password: sesSmtpPasswordV4(key.state.secret as string, "eu-west-1"),
+      region: "eu-west-1",
+      credentialsVersion: 1,
+      vpcEndpointId: "vpce-0123456789abcdef0",
+    });
+    const version = only("aws:secretsmanager/secretVersion:SecretVersion");
+    expect(JSON.parse(version.inputs.secretString as string).vpcEndpointId).toBe(
+      "vpce-0123456789abcdef0",
+    );
+  });
+
+  it("registers the same children as without one", async () => {
+    await build("smtp", { ...BASE, vpcEndpoint: ENDPOINT });
+    expect(inventory(sim.resources).sort()).toEqual(
+      [
+        `${COMPONENT} smtp`,
+        "aws:iam/user:User smtp-user",
+        "aws:iam/userPolicy:UserPolicy smtp-send",
+        "aws:iam/accessKey:AccessKey smtp-key-a",
+        "aws:secretsmanager/secret:Secret smtp-secret",
+        "aws:secretsmanager/secretVersion:SecretVersion smtp-secret-value",
+      ].sort(),
+    );
+  });
+
+  it("takes an SmtpEndpoint itself, in the SES region", async () => {
+    const ireland = new aws.Provider("ireland", { region: "eu-west-1" });
+    const endpoint = new SmtpEndpoint(
+      "smtp-endpoint",
+      {
+        vpcId: "vpc-0123456789abcdef0",
+        subnetIds: [{ id: "subnet-0aaaaaaaaaaaaaaaa", availabilityZone: "eu-west-1a" }],
+        allowFrom: { cidrs: ["10.0.0.0/16"] },
+      },
+      { provider: ireland },
+    );
+    const creds = await build("smtp", { ...BASE, vpcEndpoint: endpoint });
+    const bundle = (await resolve(creds.bundle)).value!;
+    expect(bundle.host).toBe("email-smtp.eu-west-1.amazonaws.com");
+    expect(bundle.vpcEndpointId).toBe(
+      sim.find("aws:ec2/vpcEndpoint:VpcEndpoint", "smtp-endpoint-endpoint")!.id,
+    );
+    expect(bundle.vpcEndpointId).toMatch(/^vpce-[0-9a-f]{17}$/);
+  });
+});
+
+describe("checkEndpointHost", () => {
+  it("refuses an endpoint of another region than the credentials'", () => {
+    expect(() =>
+      checkEndpointHost(
+        "email-smtp.us-east-1.amazonaws.com",
+        "email-smtp.eu-west-1.amazonaws.com",
+        "eu-west-1",
+      ),
+    ).toThrow(
+      new ArgumentError(
+        "vpcEndpoint.host",
+        "email-smtp.us-east-1.amazonaws.com",
+        "the endpoint serves email-smtp.us-east-1.amazonaws.com, but these credentials hand out email-smtp.eu-west-1.amazonaws.com, which its private DNS does not resolve (an SES SMTP VPC endpoint serves its own region's standard host only). Fix: Create the SmtpEndpoint in the SES region, eu-west-1, and leave fips off; or leave vpcEndpoint out.",
+      ),
+    );
+  });
+
+  it("passes the same host, and hosts built around a placeholder region", () => {
+    const ok = (endpoint: unknown, host: string) => () => checkEndpointHost(endpoint, host, "r");
+    expect(
+      ok("email-smtp.eu-west-1.amazonaws.com", "email-smtp.eu-west-1.amazonaws.com"),
+    ).not.toThrow();
+    expect(
+      ok("email-smtp.<aws-region>.amazonaws.com", "email-smtp.eu-west-1.amazonaws.com"),
+    ).not.toThrow();
+    expect(
+      ok("email-smtp.eu-west-1.amazonaws.com", "email-smtp.<aws-region>.amazonaws.com"),
+    ).not.toThrow();
   });
 });

@@ -10,6 +10,9 @@ import {
   smtpHostOf,
   dkimDomainFindings,
   dkimDomainShapeFindings,
+  regionOfSmtpVpcEndpointService,
+  SES_SMTP_LISTENER_PORTS,
+  smtpVpcEndpointServiceOf,
 } from "../../policies/core/ses-regions";
 
 /*
@@ -237,5 +240,35 @@ describe("region name helpers", () => {
   it("orders the nearest regions by edit distance", () => {
     expect(nearestSesRegions("us-east-3", 2)).toEqual(["us-east-1", "us-east-2"]);
     expect(nearestSesRegions("me-central-2", 1)).toEqual(["me-central-1"]);
+  });
+});
+
+/*
+ * SES SMTP through a VPC endpoint, as AWS writes it: the PrivateLink Guide's "AWS services that
+ * integrate with AWS PrivateLink" (Amazon SES: com.amazonaws.region.email-smtp) and the SES
+ * Developer Guide's "Setting up VPC endpoints with Amazon SES" (ports 25, 465, 587, 2465, 2587).
+ */
+describe("the SES SMTP VPC endpoint service", () => {
+  it.each([
+    ["eu-west-1", "com.amazonaws.eu-west-1.email-smtp"],
+    ["us-east-1", "com.amazonaws.us-east-1.email-smtp"],
+    ["me-central-1", "com.amazonaws.me-central-1.email-smtp"],
+  ])("is named com.amazonaws.<region>.email-smtp in %s", (region, name) => {
+    expect(smtpVpcEndpointServiceOf(region)).toBe(name);
+    expect(regionOfSmtpVpcEndpointService(name)).toBe(region);
+  });
+
+  it("reads the region of a service name only of the email-smtp service", () => {
+    expect(regionOfSmtpVpcEndpointService("COM.AMAZONAWS.EU-WEST-1.EMAIL-SMTP")).toBe("eu-west-1");
+    expect(regionOfSmtpVpcEndpointService("com.amazonaws.eu-west-1.email")).toBeUndefined();
+    expect(regionOfSmtpVpcEndpointService("com.amazonaws.eu-west-1.s3")).toBeUndefined();
+    expect(
+      regionOfSmtpVpcEndpointService("com.amazonaws.vpce.eu-west-1.vpce-svc-0123"),
+    ).toBeUndefined();
+    expect(regionOfSmtpVpcEndpointService("com.amazonaws.notaregion.email-smtp")).toBeUndefined();
+  });
+
+  it("lists the ports SES documents for the endpoint's security group", () => {
+    expect([...SES_SMTP_LISTENER_PORTS].sort((a, b) => a - b)).toEqual([25, 465, 587, 2465, 2587]);
   });
 });

@@ -374,6 +374,82 @@ describe("npm start (offline plan)", () => {
   );
 
   it.concurrent(
+    "plans private submission with no mandatory finding: an allowlist-only workload, the SES endpoint, a bundle naming it",
+    async () => {
+      const run = await plan("--program", path.join(FIXTURES, "private-smtp"), "--json");
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      expect(doc.passed).toBe(true);
+      expect(doc.findings.mandatory).toEqual([]);
+      const advisory = doc.findings.advisory.map((f: { policyName: string }) => f.policyName);
+      expect(advisory).not.toContain("smtp-endpoint-reachable");
+
+      interface Planned {
+        type: string;
+        name: string;
+        inputs: Record<string, unknown>;
+      }
+      const resources: Planned[] = doc.resources;
+      const one = (type: string, name: string) => {
+        const found = resources.filter((r) => r.type === type && r.name === name);
+        expect(found).toHaveLength(1);
+        return found[0];
+      };
+      const endpoint = one("aws:ec2/vpcEndpoint:VpcEndpoint", "ses-endpoint");
+      expect(endpoint.inputs).toMatchObject({
+        serviceName: "com.amazonaws.eu-west-1.email-smtp",
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+      });
+      const [endpointGroup] = endpoint.inputs.securityGroupIds as string[];
+      expect(endpointGroup).toMatch(/^sg-[0-9a-f]{17}$/);
+
+      // The workload's egress: 587 and 465 to the endpoint's group, 443 to a prefix list, and no
+      // CIDR at all, so no 0.0.0.0/0.
+      const egress = resources.filter(
+        (r) => r.type === "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+      );
+      expect(
+        egress.map((r) => [
+          r.name,
+          r.inputs.fromPort,
+          r.inputs.referencedSecurityGroupId ?? r.inputs.prefixListId,
+        ]),
+      ).toEqual([
+        ["app-egress-tcp-587-sg-ses", 587, endpointGroup],
+        ["app-egress-tcp-465-sg-ses", 465, endpointGroup],
+        ["app-egress-tcp-443-pl-s3", 443, expect.stringMatching(/^pl-[0-9a-f]{8}$/)],
+      ]);
+      for (const r of egress) {
+        expect([r.name, r.inputs.cidrIpv4, r.inputs.cidrIpv6]).toEqual([
+          r.name,
+          undefined,
+          undefined,
+        ]);
+      }
+
+      expect(doc.smtp).toHaveLength(1);
+      expect(doc.smtp[0]).toMatchObject({
+        domain: "private.example.com",
+        host: "email-smtp.eu-west-1.amazonaws.com",
+        region: "eu-west-1",
+        vpcEndpoint: {
+          type: "aws:ec2/vpcEndpoint:VpcEndpoint",
+          resource: "ses-endpoint",
+          from: "bundle",
+        },
+      });
+      expect(doc.smtp[0].vpcEndpoint.id).toMatch(/^vpce-[0-9a-f]{17}$/);
+      expect(doc.smtp[0].notes[0]).toBe(
+        `Inside the endpoint's VPC, private DNS resolves email-smtp.eu-west-1.amazonaws.com to VPC endpoint ${doc.smtp[0].vpcEndpoint.id}: no internet route is needed, only egress on 587 and 465 to the endpoint's security group.`,
+      );
+      expect(JSON.stringify(doc)).not.toMatch(SMTP_PASSWORD_SHAPE);
+    },
+    TIMEOUT,
+  );
+
+  it.concurrent(
     "applies a --policy-config that makes every policy advisory, so the failing stack exits 0",
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-e2e-"));

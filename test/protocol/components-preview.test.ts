@@ -5,6 +5,7 @@
 import * as path from "path";
 import { MailDomain } from "../../components/mailDomain";
 import { NoSmtpEgressSecurityGroup } from "../../components/noSmtpEgressSecurityGroup";
+import { SmtpEndpoint } from "../../components/smtpEndpoint";
 import { Diagnostic, PolicyPackSession, startPolicyPack } from "../../cli/analyzer/policy-pack";
 import { ProviderSimulator, RecordedResource, settle, simulate, valueOf } from "../helpers/mocks";
 import { feedToPack } from "../helpers/pack-feed";
@@ -39,7 +40,12 @@ describe("mailguard's own components during preview", () => {
       dmarc: { p: "quarantine", rua: ["mailto:dmarc-reports@example.com"] },
     });
     const group = new NoSmtpEgressSecurityGroup("web", { vpcId: "vpc-0123456789abcdef0" });
-    await Promise.all([valueOf(mail.urn), valueOf(group.urn)]);
+    const endpoint = new SmtpEndpoint("smtp", {
+      vpcId: "vpc-0123456789abcdef0",
+      subnetIds: [{ id: "subnet-0123456789abcdef0", availabilityZone: "us-east-1a" }],
+      allowFrom: { securityGroups: [{ key: "web", id: group.securityGroupId }] },
+    });
+    await Promise.all([valueOf(mail.urn), valueOf(group.urn), valueOf(endpoint.urn)]);
     await settle(sim);
     const found = await feed(sim.resources);
     expect(found.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.message)).toEqual(
@@ -47,6 +53,8 @@ describe("mailguard's own components during preview", () => {
     );
     // The SMTP user's policy document holds ARNs, and the Easy DKIM names hold tokens: unknown yet.
     // ses-dns-records judges the MAIL FROM MX and SPF, then names the tokens it needs for DKIM.
+    // The endpoint's group id is unknown, and this feed, unlike the engine's, carries no property
+    // dependencies to link it by: smtp-endpoint-reachable names it.
     expect(
       found.map((d) => `${d.policyName} ${d.message.replace(/^.* value at /, "")}`).sort(),
     ).toEqual([
@@ -54,6 +62,7 @@ describe("mailguard's own components during preview", () => {
       "dkim-record-valid .name can't be known during preview",
       "dkim-record-valid .name can't be known during preview",
       "ses-dns-records .dkimSigningAttributes.tokens can't be known during preview",
+      "smtp-endpoint-reachable .securityGroupIds.0 can't be known during preview",
       "smtp-user-least-privilege .policy can't be known during preview",
     ]);
     for (const d of found) {

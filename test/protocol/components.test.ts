@@ -6,6 +6,7 @@
 import * as path from "path";
 import { MailDomain } from "../../components/mailDomain";
 import { NoSmtpEgressSecurityGroup } from "../../components/noSmtpEgressSecurityGroup";
+import { SmtpEndpoint } from "../../components/smtpEndpoint";
 import { Diagnostic, PolicyPackSession, startPolicyPack } from "../../cli/analyzer/policy-pack";
 import { ProviderSimulator, RecordedResource, settle, simulate, valueOf } from "../helpers/mocks";
 import { analyzed, feedToPack } from "../helpers/pack-feed";
@@ -107,6 +108,22 @@ describe("mailguard's own components pass the pack", () => {
         (r) => r.type === "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
       ),
     ).toBe(true);
+    expect(summary(await feed(sim.resources))).toEqual([]);
+  });
+
+  it("finds nothing in an SmtpEndpoint whose group admits a NoSmtpEgressSecurityGroup", async () => {
+    const group = new NoSmtpEgressSecurityGroup("web", {
+      vpcId: "vpc-0123456789abcdef0",
+      egress: [{ protocol: "tcp", fromPort: 443 }],
+    });
+    const endpoint = new SmtpEndpoint("smtp", {
+      vpcId: "vpc-0123456789abcdef0",
+      subnetIds: [{ id: "subnet-0123456789abcdef0", availabilityZone: "us-east-1a" }],
+      allowFrom: { securityGroups: [{ key: "web", id: group.securityGroupId }] },
+    });
+    await valueOf(endpoint.endpointId);
+    await settle(sim);
+    expect(sim.ofType("aws:ec2/vpcEndpoint:VpcEndpoint")).toHaveLength(1);
     expect(summary(await feed(sim.resources))).toEqual([]);
   });
 });

@@ -39,6 +39,7 @@ const POLICIES: [string, "advisory" | "mandatory"][] = [
   ["dkim-record-advice", "advisory"],
   ["mail-dns-not-proxied", "mandatory"],
   ["smtp-user-least-privilege", "mandatory"],
+  ["smtp-endpoint-reachable", "advisory"],
 ];
 
 /**

@@ -31,6 +31,7 @@ const EXPECTED: [string, "advisory" | "mandatory", string[]][] = [
   ["dkim-record-advice", "advisory", []],
   ["mail-dns-not-proxied", "mandatory", []],
   ["smtp-user-least-privilege", "mandatory", ["allowedActions"]],
+  ["smtp-endpoint-reachable", "advisory", ["ports"]],
 ];
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";

@@ -139,3 +139,125 @@ describe("ProviderSimulator under setMocks", () => {
     );
   });
 });
+
+describe("ProviderSimulator's VPC networking", () => {
+  it("offers email-smtp in us-east-1a and b but not c, and every other zone elsewhere", () => {
+    const sim = new ProviderSimulator({ region: "us-east-1" });
+    const lookup = (inputs: Record<string, unknown>) =>
+      sim.call({ token: "aws:ec2/getVpcEndpointService:getVpcEndpointService", inputs });
+    expect(
+      lookup({ serviceName: "com.amazonaws.us-east-1.email-smtp", serviceType: "Interface" }),
+    ).toMatchObject({
+      serviceName: "com.amazonaws.us-east-1.email-smtp",
+      serviceType: "Interface",
+      availabilityZones: ["us-east-1a", "us-east-1b"],
+      privateDnsName: "email-smtp.us-east-1.amazonaws.com",
+      owner: "amazon",
+    });
+    expect(lookup({ service: "s3", serviceType: "Gateway" })).toMatchObject({
+      serviceName: "com.amazonaws.us-east-1.s3",
+      availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    });
+    const ireland = new ProviderSimulator({ region: "eu-west-1" });
+    expect(
+      ireland.call({
+        token: "aws:ec2/getVpcEndpointService:getVpcEndpointService",
+        inputs: { serviceName: "com.amazonaws.eu-west-1.email-smtp" },
+      }).availabilityZones,
+    ).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+  });
+
+  it("finds no email-smtp gateway service, and no service of another region", () => {
+    const sim = new ProviderSimulator({ region: "us-east-1" });
+    const lookup = (inputs: Record<string, unknown>) => () =>
+      sim.call({ token: "aws:ec2/getVpcEndpointService:getVpcEndpointService", inputs });
+    expect(
+      lookup({ serviceName: "com.amazonaws.us-east-1.email-smtp", serviceType: "Gateway" }),
+    ).toThrow(
+      'ProviderSimulator: no Gateway VPC endpoint service "com.amazonaws.us-east-1.email-smtp" in us-east-1',
+    );
+    expect(lookup({ serviceName: "com.amazonaws.eu-west-1.email-smtp" })).toThrow(
+      'ProviderSimulator: no Interface VPC endpoint service "com.amazonaws.eu-west-1.email-smtp" in us-east-1',
+    );
+  });
+
+  it("answers getSubnet for the subnets the program created, with their zone, and refuses others", async () => {
+    const sim = await simulate({ region: "eu-west-1" });
+    const vpc = new aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16" });
+    const given = new aws.ec2.Subnet("given", {
+      vpcId: vpc.id,
+      cidrBlock: "10.0.1.0/24",
+      availabilityZone: "eu-west-1c",
+    });
+    const picked = new aws.ec2.Subnet("picked", { vpcId: vpc.id, cidrBlock: "10.0.2.0/24" });
+    const givenId = await valueOf(given.id);
+    expect(givenId).toMatch(/^subnet-[0-9a-f]{17}$/);
+    expect(await valueOf(aws.ec2.getSubnetOutput({ id: given.id }).availabilityZone)).toBe(
+      "eu-west-1c",
+    );
+    expect(await valueOf(picked.availabilityZone)).toBe("eu-west-1a");
+    expect(await valueOf(aws.ec2.getSubnetOutput({ id: given.id }).vpcId)).toBe(
+      await valueOf(vpc.id),
+    );
+    expect(() =>
+      sim.call({ token: "aws:ec2/getSubnet:getSubnet", inputs: { id: "subnet-0123" } }),
+    ).toThrow('ProviderSimulator: no subnet "subnet-0123"');
+    await settle(sim);
+  });
+
+  it("keeps the provider's VPC DNS defaults and gives the default group the VPC's id", async () => {
+    const sim = await simulate({ region: "eu-west-1" });
+    const vpc = new aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16" });
+    const adopted = new aws.ec2.DefaultSecurityGroup("default", { vpcId: vpc.id });
+    expect(await valueOf(vpc.enableDnsHostnames)).toBe(false);
+    expect(await valueOf(vpc.enableDnsSupport)).toBe(true);
+    expect(await valueOf(adopted.id)).toBe(await valueOf(vpc.defaultSecurityGroupId));
+    expect(await valueOf(adopted.ingress)).toEqual([]);
+    await settle(sim);
+  });
+
+  it("names an interface endpoint regionally, per zone, and by the service's host with private DNS on", async () => {
+    const sim = await simulate({ region: "eu-west-1" });
+    const vpc = new aws.ec2.Vpc("main", { cidrBlock: "10.0.0.0/16" });
+    const subnet = new aws.ec2.Subnet("a", {
+      vpcId: vpc.id,
+      cidrBlock: "10.0.1.0/24",
+      availabilityZone: "eu-west-1b",
+    });
+    const endpoint = (name: string, privateDnsEnabled: boolean) =>
+      new aws.ec2.VpcEndpoint(name, {
+        vpcId: vpc.id,
+        serviceName: "com.amazonaws.eu-west-1.email-smtp",
+        vpcEndpointType: "Interface",
+        subnetIds: [subnet.id],
+        privateDnsEnabled,
+      });
+    const on = endpoint("on", true);
+    const off = endpoint("off", false);
+    const gateway = new aws.ec2.VpcEndpoint("s3", {
+      vpcId: vpc.id,
+      serviceName: "com.amazonaws.eu-west-1.s3",
+    });
+    const id = await valueOf(on.id);
+    expect(id).toMatch(/^vpce-[0-9a-f]{17}$/);
+    const names = (await valueOf(on.dnsEntries)).map((e) => e.dnsName);
+    expect(names).toHaveLength(3);
+    expect(names[0]).toMatch(
+      new RegExp(`^${id}-[0-9a-f]{8}\\.email-smtp\\.eu-west-1\\.vpce\\.amazonaws\\.com$`),
+    );
+    expect(names[1]).toMatch(
+      new RegExp(
+        `^${id}-[0-9a-f]{8}-eu-west-1b\\.email-smtp\\.eu-west-1\\.vpce\\.amazonaws\\.com$`,
+      ),
+    );
+    expect(names[2]).toBe("email-smtp.eu-west-1.amazonaws.com");
+    expect((await valueOf(off.dnsEntries)).map((e) => e.dnsName)).not.toContain(
+      "email-smtp.eu-west-1.amazonaws.com",
+    );
+    expect(await valueOf(on.networkInterfaceIds)).toHaveLength(1);
+    expect(await valueOf(gateway.dnsEntries)).toEqual([]);
+    expect(await valueOf(gateway.vpcEndpointType)).toBe("Gateway");
+    expect(await valueOf(gateway.prefixListId)).toMatch(/^pl-[0-9a-f]{8}$/);
+    await settle(sim);
+  });
+});
