@@ -4,8 +4,14 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   // test/package needs the npm registry and minutes: `npm run test:package`. Tests that start real
-  // DNS and SMTP servers run with `npm run test:servers` (jest.servers.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/package/", "\\.servers\\.test\\.ts$"],
+  // DNS and SMTP servers run with `npm run test:servers` (jest.servers.config.js), and the plan's
+  // end-to-end runs with `npm run test:e2e` (jest.e2e.config.js).
+  testPathIgnorePatterns: [
+    "/node_modules/",
+    "<rootDir>/test/package/",
+    "\\.servers\\.test\\.ts$",
+    "\\.e2e\\.test\\.ts$",
+  ],
   transform: {
     "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
   },

@@ -41,12 +41,30 @@ export async function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
   return r.value as T;
 }
 
-/** Wait until no new registrations arrive for a few turns of the event loop. */
+/**
+ * The SDK's own wait for its outstanding resource operations (what `pulumi.runtime.disconnect`
+ * awaits); not part of its typed API, so a polling wait stands in where an SDK lacks it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sdkSettings = require("@pulumi/pulumi/runtime/settings") as {
+  waitForRPCs?: () => Promise<void>;
+};
+
+/**
+ * Wait until the SDK has no resource operation outstanding and no new registration arrives for a
+ * few turns of the event loop (a registration made inside an apply starts after its inputs).
+ */
 export async function settle(sim: ProviderSimulator): Promise<void> {
+  const rounds = sdkSettings.waitForRPCs === undefined ? 20 : 5;
   let quiet = 0;
   let count = -1;
-  while (quiet < 20) {
-    await new Promise((r) => setTimeout(r, 2));
+  while (quiet < rounds) {
+    if (sdkSettings.waitForRPCs === undefined) {
+      await new Promise((r) => setTimeout(r, 2));
+    } else {
+      await sdkSettings.waitForRPCs();
+      await new Promise((r) => setImmediate(r));
+    }
     if (sim.resources.length === count) quiet++;
     else {
       quiet = 0;
