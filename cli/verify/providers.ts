@@ -255,7 +255,7 @@ const RULES: readonly Rule[] = [
     judge: () => ({
       status: "checked elsewhere",
       basis:
-        "in Google Postmaster Tools (Gmail sends SES no complaints), Yahoo Sender Hub and Microsoft SNDS; SES's own rates are the reputation alarms of section 2",
+        "in Google Postmaster Tools (Gmail sends SES no complaints), Yahoo Sender Hub and Microsoft SNDS; SES's own rates are watched by SesSender's bounce and complaint alarms and mailguard verify's SES checks",
     }),
   },
 ];
