@@ -11,6 +11,7 @@ import {
 } from "./common";
 import {
   ApexSpfArgs,
+  MAIL_RECORDS_ARGUMENTS,
   MailRecordsArgs,
   MailRecordsBackend,
   NormalizedMailRecordsArgs,
@@ -71,13 +72,7 @@ export interface NormalizedCloudflareMailRecordsArgs extends NormalizedMailRecor
 export const CLOUDFLARE_MAIL_RECORDS_ARGUMENTS: readonly (keyof CloudflareMailRecordsArgs)[] = [
   "zoneId",
   "zoneName",
-  "domain",
-  "records",
-  "dmarc",
-  "dmarcPolicyEnforced",
-  "apexSpf",
-  "adopt",
-  "ttl",
+  ...MAIL_RECORDS_ARGUMENTS,
 ];
 
 /** What is Cloudflare's own in CloudflareMailRecords' checks. */

@@ -15,6 +15,7 @@ import {
   buildDmarc,
   checkDmarcOptions,
   DMARC_ENFORCEMENT_DEFAULTS,
+  DMARC_OPTION_FIELDS,
   DmarcEnforcement,
   DmarcOptions,
   DmarcPolicy,
@@ -32,6 +33,7 @@ import {
   checkSpfRecordSet,
   isSpfRecord,
   mergeSpf,
+  SPF_OPTION_FIELDS,
   SpfOptions,
 } from "../policies/core/spf";
 import {
@@ -138,6 +140,20 @@ export interface MailRecordsArgs {
 }
 
 /**
+ * The arguments of every DNS backend besides its zone (`zoneId`, `zoneName`): those of
+ * `MailRecordsArgs` and the ones each types in its own way (`apexSpf`, `adopt`, `ttl`).
+ */
+export const MAIL_RECORDS_ARGUMENTS = [
+  "domain",
+  "records",
+  "dmarc",
+  "dmarcPolicyEnforced",
+  "apexSpf",
+  "adopt",
+  "ttl",
+] as const;
+
+/**
  * What a DNS backend adds to the shared checks: the shape of its zone ids and TTLs, how a live
  * record is named for adoption, and the words for its resources.
  */
@@ -193,27 +209,6 @@ export interface NormalizedMailRecordsArgs {
   warnings: string[];
 }
 
-const DMARC_OPTION_FIELDS: readonly (keyof DmarcOptions)[] = [
-  "p",
-  "sp",
-  "np",
-  "pct",
-  "rua",
-  "ruf",
-  "adkim",
-  "aspf",
-  "fo",
-  "t",
-];
-const SPF_OPTION_FIELDS: readonly (keyof SpfOptions)[] = [
-  "includes",
-  "ip4",
-  "ip6",
-  "a",
-  "mx",
-  "all",
-  "redirect",
-];
 const RECORD_FIELDS: readonly (keyof MailDnsRecord)[] = [
   "key",
   "name",

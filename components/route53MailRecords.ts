@@ -14,6 +14,7 @@ import {
 } from "./common";
 import {
   ApexSpfArgs,
+  MAIL_RECORDS_ARGUMENTS,
   MailRecordsArgs,
   MailRecordsBackend,
   NormalizedMailRecordsArgs,
@@ -87,13 +88,7 @@ export interface Route53MailRecordsArgs extends MailRecordsArgs {
 export const ROUTE53_MAIL_RECORDS_ARGUMENTS: readonly (keyof Route53MailRecordsArgs)[] = [
   "zoneId",
   "zoneName",
-  "domain",
-  "records",
-  "dmarc",
-  "dmarcPolicyEnforced",
-  "apexSpf",
-  "adopt",
-  "ttl",
+  ...MAIL_RECORDS_ARGUMENTS,
 ];
 
 /** What is Route53's own in Route53MailRecords' checks. */

@@ -899,7 +899,8 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
           },
         };
       }
-      case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
+      case "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":
+      case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
         const id = `sgr-${hex(urn, 17)}`;
         return {
           id,
@@ -959,16 +960,6 @@ export class ProviderSimulator implements pulumi.runtime.Mocks {
             // The provider empties the lists the program does not write.
             ingress: inputs.ingress ?? [],
             egress: inputs.egress ?? [],
-          },
-        };
-      }
-      case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
-        const id = `sgr-${hex(urn, 17)}`;
-        return {
-          id,
-          state: {
-            securityGroupRuleId: id,
-            arn: this.arn("ec2", region, `security-group-rule/${id}`),
           },
         };
       }

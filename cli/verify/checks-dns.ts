@@ -29,7 +29,7 @@ import { SpfCheckResult } from "../../policies/core/spf-eval";
 import { joinTxt } from "../../policies/core/txt";
 import { DnsAnswer, DnsLookup, describeMiss, dnsName, MxRecord } from "./dns";
 import { Expectations, isDkimKeyText, StackRecord } from "./expectations";
-import { Check, CheckStatus, check } from "./report";
+import { Check, sectionCheck } from "./report";
 import { checkHostLive, SpfNetwork, spfNetworks, spfRecordsAt, spfTreeLookups } from "./spf-live";
 
 /** What section 1 saw, for the later sections and the provider table. */
@@ -44,14 +44,7 @@ export interface DnsSeen {
   sesNetworks: SpfNetwork[];
 }
 
-const dns = (
-  id: string,
-  subject: string,
-  status: CheckStatus,
-  observed: string,
-  expected: string,
-  fix = "",
-) => check("dns", id, subject, status, observed, expected, fix);
+const dns = sectionCheck("dns");
 
 /** HELO name of SES's outbound hosts, for the `%{h}` macro. */
 const SES_HELO = "smtp-out.amazonses.com";
@@ -75,6 +68,18 @@ interface DkimResult {
   usable: boolean;
 }
 
+/** A DKIM check that fails: SES cannot sign with what the name holds. */
+function unusable(
+  id: string,
+  name: string,
+  text: string,
+  expected: string,
+  fix: string,
+  bits?: number,
+): DkimResult {
+  return { bits, usable: false, check: dns(id, name, "fail", text, expected, fix) };
+}
+
 async function notACname(
   lookup: DnsLookup,
   id: string,
@@ -87,42 +92,24 @@ async function notACname(
   const publish = `Publish CNAME ${name} -> ${expectedTarget}, DNS only (Cloudflare: proxied false, no CNAME flattening).`;
   if (a.status === "ok" || aaaa.status === "ok") {
     const addresses = [...a.records, ...aaaa.records].join(", ");
-    return {
-      usable: false,
-      check: dns(
-        id,
-        name,
-        "fail",
-        `${name} answers with addresses (${addresses}), not a CNAME: the record is proxied or flattened, so SES and receivers never reach the key.`,
-        expected,
-        publish,
-      ),
-    };
-  }
-  if (txt.status === "ok") {
-    return {
-      usable: false,
-      check: dns(
-        id,
-        name,
-        "fail",
-        `${name} holds TXT ${quoted(txt.records[0])}, not the CNAME SES looks for.`,
-        expected,
-        publish,
-      ),
-    };
-  }
-  return {
-    usable: false,
-    check: dns(
+    return unusable(
       id,
       name,
-      "fail",
-      `No DKIM record: ${describeMiss(cname, "CNAME")}.`,
+      `${name} answers with addresses (${addresses}), not a CNAME: the record is proxied or flattened, so SES and receivers never reach the key.`,
       expected,
       publish,
-    ),
-  };
+    );
+  }
+  if (txt.status === "ok") {
+    return unusable(
+      id,
+      name,
+      `${name} holds TXT ${quoted(txt.records[0])}, not the CNAME SES looks for.`,
+      expected,
+      publish,
+    );
+  }
+  return unusable(id, name, `No DKIM record: ${describeMiss(cname, "CNAME")}.`, expected, publish);
 }
 
 /** The key behind a DKIM name (or CNAME target): one parsable key record, 2048-bit RSA expected. */
@@ -135,51 +122,33 @@ function judgeKey(
   missingFix: string,
 ): DkimResult {
   if (answer.status !== "ok") {
-    return {
-      usable: false,
-      check: dns(
-        id,
-        name,
-        "fail",
-        `${prefix}${describeMiss(answer, "TXT")}.`,
-        expected,
-        missingFix,
-      ),
-    };
+    return unusable(id, name, `${prefix}${describeMiss(answer, "TXT")}.`, expected, missingFix);
   }
   const keys = answer.records.filter(isDkimKeyText);
   if (keys.length !== 1) {
-    return {
-      usable: false,
-      check: dns(
-        id,
-        name,
-        "fail",
-        `${prefix}${keys.length === 0 ? "no DKIM key record" : `${keys.length} DKIM key records`} at ${answer.chain.at(-1) ?? answer.name}.`,
-        expected,
-        keys.length === 0
-          ? missingFix
-          : "Keep exactly one key record at the name: verifiers fail on several.",
-      ),
-    };
+    return unusable(
+      id,
+      name,
+      `${prefix}${keys.length === 0 ? "no DKIM key record" : `${keys.length} DKIM key records`} at ${answer.chain.at(-1) ?? answer.name}.`,
+      expected,
+      keys.length === 0
+        ? missingFix
+        : "Keep exactly one key record at the name: verifiers fail on several.",
+    );
   }
   const analysis = analyzeDkimKey(keys[0]);
   const bits = analysis.rsaBits;
   const problem = firstOf(analysis.findings);
   const size = bits !== undefined ? `RSA ${bits} bits` : (analysis.keyType ?? "no usable key");
   if (errorsOf(analysis.findings).length > 0) {
-    return {
+    return unusable(
+      id,
+      name,
+      `${prefix}key ${size}: ${problem!.message}`,
+      expected,
+      problem!.fix,
       bits,
-      usable: false,
-      check: dns(
-        id,
-        name,
-        "fail",
-        `${prefix}key ${size}: ${problem!.message}`,
-        expected,
-        problem!.fix,
-      ),
-    };
+    );
   }
   if (bits !== undefined && bits < 2048) {
     return {
@@ -210,17 +179,13 @@ async function easyDkimCheck(
   const expected = `CNAME ${expectedTarget} (not proxied or flattened), leading to SES's 2048-bit key`;
   const cname = await lookup.cname(name);
   if (cname.status === "error") {
-    return {
-      usable: false,
-      check: dns(
-        id,
-        name,
-        "fail",
-        `${describeMiss(cname, "CNAME")}.`,
-        expected,
-        "Check that the resolver answers for the domain, then run verify again.",
-      ),
-    };
+    return unusable(
+      id,
+      name,
+      `${describeMiss(cname, "CNAME")}.`,
+      expected,
+      "Check that the resolver answers for the domain, then run verify again.",
+    );
   }
   if (cname.status !== "ok") return notACname(lookup, id, name, cname, expectedTarget, expected);
   const target = cname.records[0];
@@ -228,10 +193,7 @@ async function easyDkimCheck(
     checkEasyDkimCname(name, target, { region: e.region, dkimDomain: e.dkimDomain }),
   )[0];
   if (problem !== undefined) {
-    return {
-      usable: false,
-      check: dns(id, name, "fail", `CNAME ${target}: ${problem.message}`, expected, problem.fix),
-    };
+    return unusable(id, name, `CNAME ${target}: ${problem.message}`, expected, problem.fix);
   }
   return judgeKey(
     id,

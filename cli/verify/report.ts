@@ -188,3 +188,18 @@ export function check(
 ): Check {
   return { id, section, subject, status, observed, expected, fix: status === "pass" ? "" : fix };
 }
+
+/** {@link check} for the checks of one section. */
+export function sectionCheck(
+  section: Section,
+): (
+  id: string,
+  subject: string,
+  status: CheckStatus,
+  observed: string,
+  expected: string,
+  fix?: string,
+) => Check {
+  return (id, subject, status, observed, expected, fix) =>
+    check(section, id, subject, status, observed, expected, fix);
+}

@@ -25,7 +25,7 @@ import {
   type SesIdentityFacts,
   type SmtpBundleFacts,
 } from "./expectations";
-import { type Check, type CheckStatus, check } from "./report";
+import { type Check, type CheckStatus, sectionCheck } from "./report";
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
@@ -153,14 +153,7 @@ export const SES_CHECK_IDS = [
 const CREDENTIALS_FIX =
   "Run verify with AWS credentials (environment, profile, SSO or instance role) allowed ses:GetEmailIdentity, ses:GetAccount, ses:GetConfigurationSet and cloudwatch:DescribeAlarmsForMetric in the identity's region, or pass --no-aws.";
 
-const ses = (
-  id: string,
-  subject: string,
-  status: CheckStatus,
-  observed: string,
-  expected: string,
-  fix = "",
-) => check("ses", id, subject, status, observed, expected, fix);
+const ses = sectionCheck("ses");
 
 /** Every section 2 check skipped, saying why. */
 export function skippedSesChecks(why: string, fix: string, subject: string): Check[] {

@@ -38,6 +38,20 @@ export interface DmarcOptions {
   t?: "y" | "n";
 }
 
+/** Every field of DmarcOptions; the compiler holds the list to the interface. */
+export const DMARC_OPTION_FIELDS = Object.keys({
+  p: true,
+  sp: true,
+  np: true,
+  pct: true,
+  rua: true,
+  ruf: true,
+  adkim: true,
+  aspf: true,
+  fo: true,
+  t: true,
+} satisfies Record<keyof DmarcOptions, true>) as (keyof DmarcOptions)[];
+
 export interface DmarcRecord {
   p: DmarcPolicy;
   sp?: DmarcPolicy;

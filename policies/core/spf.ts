@@ -34,6 +34,17 @@ export interface SpfOptions {
   redirect?: string;
 }
 
+/** Every field of SpfOptions; the compiler holds the list to the interface. */
+export const SPF_OPTION_FIELDS = Object.keys({
+  includes: true,
+  ip4: true,
+  ip6: true,
+  a: true,
+  mx: true,
+  all: true,
+  redirect: true,
+} satisfies Record<keyof SpfOptions, true>) as (keyof SpfOptions)[];
+
 export interface SpfTerm {
   /** The term as written. */
   text: string;

@@ -519,6 +519,22 @@ export function isNameResolved(record: StackRecord<unknown>, name: string): bool
   return hasRegistrableDomain(name);
 }
 
+/**
+ * The first of the fields (or their elements) of a record that is unknown during preview, as the
+ * properties and path a policy hands to the SDK (which reports the field it can't know).
+ */
+export function recordUnknownField(
+  record: StackRecord<{ resource: { props: unknown } }>,
+  fields: readonly string[],
+): { props: unknown; path: (string | number)[] } | undefined {
+  const field = record.view.unknownFields.find((f) =>
+    fields.some((g) => f === g || f.startsWith(`${g}[`)),
+  );
+  return field === undefined
+    ? undefined
+    : { props: record.item.resource.props, path: fieldPath(field) };
+}
+
 /** `records[1]` -> `["records", 1]`, the path @pulumi/policy's proxy names. */
 export function fieldPath(field: string): (string | number)[] {
   const path: (string | number)[] = [];

@@ -1,5 +1,6 @@
 import { SpfResolver, SpfVoidType, isSpfRecord } from "../core";
-import { NameIndex, StackRecord, fieldPath, mxHostOf } from "./dns";
+import { NameIndex, StackRecord, mxHostOf, recordUnknownField } from "./dns";
+import { VALUE_FIELDS } from "./record-policy";
 import { UnknownField } from "./region";
 import { StackItem } from "./report";
 
@@ -40,20 +41,6 @@ function bare(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, "");
 }
 
-function fieldOf(
-  record: StackRecord<StackItem>,
-  fields: readonly string[],
-): UnknownField | undefined {
-  const field = record.view.unknownFields.find((f) =>
-    fields.some((g) => f === g || f.startsWith(`${g}[`)),
-  );
-  return field === undefined
-    ? undefined
-    : { props: record.item.resource.props, path: fieldPath(field) };
-}
-
-const VALUE_FIELDS = ["type", "content", "value", "records"];
-
 /** A record whose name (or zone) is unknown during preview: it may stand at any name of its zone. */
 interface Unplaced {
   type?: string;
@@ -88,8 +75,8 @@ export class StackDns {
     }
     this.index = new NameIndex(records);
     for (const r of records) {
-      const zoneField = fieldOf(r, ["zoneId"]);
-      const nameField = fieldOf(r, ["name"]);
+      const zoneField = recordUnknownField(r, ["zoneId"]);
+      const nameField = recordUnknownField(r, ["name"]);
       if (zoneField !== undefined || nameField !== undefined) {
         const key = zoneField === undefined ? (r.view.zoneId ?? UNKNOWN_ZONE) : UNKNOWN_ZONE;
         const list = this.unplaced.get(key) ?? [];
@@ -139,7 +126,7 @@ export class StackDns {
     let uncertain: UnknownField | undefined;
     for (const r of here) {
       const relevant = r.view.type === undefined || r.view.type === type || r.view.type === "CNAME";
-      uncertain ??= relevant ? fieldOf(r, VALUE_FIELDS) : undefined;
+      uncertain ??= relevant ? recordUnknownField(r, VALUE_FIELDS) : undefined;
     }
     const cname = here.find((r) => r.view.type === "CNAME" && r.view.values.length > 0);
     if (cname !== undefined) {

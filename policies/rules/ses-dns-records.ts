@@ -13,7 +13,6 @@ import {
   errorsOf,
   expectedDkimDomain,
   feedbackHostOf,
-  isSameOrSubdomain,
   isSesDkimDomainShape,
   isSpfRecord,
   isUnknown,
@@ -24,7 +23,7 @@ import {
 import {
   NameIndex,
   StackRecord,
-  fieldPath,
+  recordUnknownField,
   looseRecordLabel,
   mxHostOf,
   mxPriorityOf,
@@ -32,6 +31,7 @@ import {
   zoneNamesOf,
 } from "../lib/dns";
 import { StackDns, StackSpfResolver } from "../lib/spf-resolver";
+import { managedElsewhere, managedElsewhereSchema } from "../lib/managed-elsewhere";
 import { isRecord, list, readThroughProxy, str } from "../lib/props";
 import { ResourceRegion, UnknownField, regionOfResource } from "../lib/region";
 import { VALUE_FIELDS } from "../lib/record-policy";
@@ -236,18 +236,6 @@ function identityFeedbackHost(identity: Identity): string | undefined {
     : resolveSesRegion(region, { newRegion: true }).facts?.feedbackHost;
 }
 
-function recordUnknownField(
-  record: StackRecord<StackItem>,
-  fields: readonly string[],
-): UnknownField | undefined {
-  const field = record.view.unknownFields.find((f) =>
-    fields.some((g) => f === g || f.startsWith(`${g}[`)),
-  );
-  return field === undefined
-    ? undefined
-    : { props: record.item.resource.props, path: fieldPath(field) };
-}
-
 const MANAGED_FIX = "or list the domain in managedElsewhere when its DNS lives in another stack";
 
 /** One run of the policy over a stack: the stack's records indexed once, identities judged. */
@@ -264,7 +252,7 @@ class Judge {
 
   constructor(
     items: readonly StackItem[],
-    private readonly managed: readonly string[],
+    private readonly isManaged: (name: string) => boolean,
     private readonly report: (message: string, urn: string) => void,
   ) {
     const records = stackRecordsOf(items);
@@ -290,10 +278,6 @@ class Judge {
     return match.ambiguous
       ? { status: "ambiguous", records: match.records }
       : { status: "found", records: match.records };
-  }
-
-  private isManaged(name: string): boolean {
-    return this.managed.some((m) => isSameOrSubdomain(name, m));
   }
 
   private reportOn(item: StackItem, text: string): void {
@@ -532,20 +516,16 @@ export const sesDnsRecords: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      managedElsewhere: {
-        type: "array",
-        items: { type: "string" },
-        default: [],
-        description:
-          "Domains whose DNS records live outside this stack; their subdomains are covered too. A record missing there passes; a record in the stack is still judged.",
-      },
+      managedElsewhere: managedElsewhereSchema(
+        "DNS records live",
+        "A record missing there passes; a record in the stack is still judged.",
+      ),
     },
   },
   validateStack: (args, reportViolation) => {
     const config = configOf(args, sesDnsRecordsDefaults);
-    const managed = config.managedElsewhere.map((d) => d.toLowerCase().replace(/\.$/, ""));
     const items = stackItems(args.resources, STACK_TYPES);
-    const judge = new Judge(items, managed, reportViolation);
+    const judge = new Judge(items, managedElsewhere(config.managedElsewhere), reportViolation);
 
     const identities: Identity[] = [];
     const byUrn = new Map<string, Identity>();

@@ -1,6 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { isSameOrSubdomain, isUnknown, organizationalDomain } from "../core";
+import { isUnknown, organizationalDomain } from "../core";
 import { str } from "../lib/props";
+import { managedElsewhere, managedElsewhereSchema } from "../lib/managed-elsewhere";
 import { NameIndex, StackRecord, isDmarcName, looseRecordLabel, stackRecordsOf } from "../lib/dns";
 import { DNS_RECORD_TYPES, DNS_ZONE_TYPES, SES_DOMAIN_IDENTITY_TYPES, T } from "../lib/types";
 import { StackItem, cappedList, configOf, messageFor, stackItems } from "../lib/report";
@@ -54,18 +55,12 @@ export const sesDomainDmarcPublished: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      managedElsewhere: {
-        type: "array",
-        items: { type: "string" },
-        default: [],
-        description:
-          "Domains whose DMARC record is published outside this stack; their subdomains are covered too.",
-      },
+      managedElsewhere: managedElsewhereSchema("DMARC record is published"),
     },
   },
   validateStack: (args, reportViolation) => {
     const config = configOf(args, sesDomainDmarcPublishedDefaults);
-    const managed = config.managedElsewhere.map((d) => d.toLowerCase().replace(/\.$/, ""));
+    const isManaged = managedElsewhere(config.managedElsewhere);
     const items = stackItems(args.resources, TYPES);
 
     const identities: { identity: StackItem; domain: string; org: string }[] = [];
@@ -89,7 +84,7 @@ export const sesDomainDmarcPublished: StackValidationPolicy = {
       if (domain === undefined || domain === "" || domain.includes("@")) {
         continue;
       }
-      if (managed.some((m) => isSameOrSubdomain(domain, m))) {
+      if (isManaged(domain)) {
         continue;
       }
       identities.push({ identity, domain, org: organizationalDomain(domain) });
