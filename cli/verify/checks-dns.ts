@@ -217,16 +217,17 @@ async function byodkimCheck(
     content !== undefined
       ? `TXT ${quoted(content)} (2048-bit RSA)`
       : "one DKIM key record, 2048-bit RSA";
+  const answer = await lookup.txt(name);
   const result = judgeKey(
     id,
     name,
-    await lookup.txt(name),
+    answer,
     expected,
     "",
     `Publish the BYODKIM key: TXT ${name} "v=DKIM1; k=rsa; p=<base64 public key>".`,
   );
   if (result.usable && content !== undefined) {
-    const live = (await lookup.txt(name)).records.find(isDkimKeyText);
+    const live = answer.records.find(isDkimKeyText);
     const p = (text: string) =>
       /(?:^|;)\s*p\s*=\s*([^;]*)/.exec(text)?.[1].replace(/\s+/g, "") ?? "";
     if (live !== undefined && p(live) !== p(content)) {

@@ -158,9 +158,6 @@ export function sesRegion(region: string): SesRegion | undefined {
   return BY_CODE.get(region);
 }
 
-/** Every Easy DKIM domain SES uses, global and regional. */
-export const SES_DKIM_DOMAINS: ReadonlySet<string> = new Set(SES_REGIONS.map((r) => r.dkimDomain));
-
 /** The region of a regional DKIM domain (`dkim.me-central-1.amazonses.com` -> `me-central-1`). */
 export function regionOfDkimDomain(domain: string): string | undefined {
   const m = /^dkim\.([a-z0-9-]+)\.amazonses\.com$/.exec(domain);

@@ -5,6 +5,7 @@ import {
   CloudflareMailRecordsArgs,
 } from "../../components/cloudflareMailRecords";
 import { MailDnsRecord } from "../../components/common";
+import { SES_RECORDS } from "../helpers/mail-records";
 import { analyzeDmarc } from "../../policies/core/dmarc";
 import { analyzeSpf } from "../../policies/core/spf";
 import { joinTxt, splitTxt } from "../../policies/core/txt";
@@ -24,34 +25,6 @@ const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
 const LIVE_SPF = "372e67954025e0ba6aaa6d586b9e0b59";
 const LIVE_DMARC = "a3c9e8d1f0b24c6e9d7f1a2b3c4d5e6f";
 const TEN_INCLUDES = `v=spf1 ${Array.from({ length: 10 }, (_, i) => `include:s${i}.example.net`).join(" ")} -all`;
-
-const SES_RECORDS: MailDnsRecord[] = [
-  {
-    key: "dkim-0",
-    name: "aaaa._domainkey.example.com",
-    type: "CNAME",
-    content: "aaaa.dkim.amazonses.com",
-    ttl: 3600,
-    purpose: "DKIM (SES Easy DKIM)",
-  },
-  {
-    key: "mail-from-mx",
-    name: "mail.example.com",
-    type: "MX",
-    content: "feedback-smtp.eu-west-1.amazonses.com",
-    priority: 10,
-    ttl: 3600,
-    purpose: "MAIL FROM bounces to SES",
-  },
-  {
-    key: "mail-from-spf",
-    name: "mail.example.com",
-    type: "TXT",
-    content: "v=spf1 include:amazonses.com -all",
-    ttl: 3600,
-    purpose: "MAIL FROM SPF",
-  },
-];
 
 /** A TXT record of `records`, as a user would pass one. */
 function txt(key: string, name: string, content: string): MailDnsRecord {

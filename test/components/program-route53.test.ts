@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "../../cli/plan/config";
 import { inventory, ProviderSimulator, resolve, settle, simulate } from "../helpers/mocks";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -20,25 +21,13 @@ const project = readYaml<{ name: string; config: Record<string, { default?: unkn
 );
 const stack = readYaml<{ config: Record<string, unknown> }>("Pulumi.route53.yaml");
 
-/** The configuration the CLI hands the program: defaults, then the stack file, as strings. */
-function stackConfig(): Record<string, string> {
-  const values: Record<string, string> = {};
-  const put = (key: string, v: unknown) => {
-    const full = key.includes(":") ? key : `${project.name}:${key}`;
-    values[full] = typeof v === "string" ? v : JSON.stringify(v);
-  };
-  for (const [key, spec] of Object.entries(project.config))
-    if ("default" in spec) put(key, spec.default);
-  for (const [key, v] of Object.entries(stack.config)) put(key, v);
-  return values;
-}
-
 let sim: ProviderSimulator;
 let program: Record<string, unknown>;
 
 beforeAll(async () => {
   sim = await simulate({ region: "eu-west-1", project: "mailguard", stack: "route53" });
-  pulumi.runtime.setAllConfig(stackConfig());
+  // The configuration the CLI hands the program: the defaults, then the stack file, as strings.
+  pulumi.runtime.setAllConfig(loadStackConfig(path.join(ROOT, "Pulumi.route53.yaml"), ROOT).values);
   program = await import("../../index");
   await resolve(program.smtp as pulumi.Output<unknown>);
   await settle(sim);

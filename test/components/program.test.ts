@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "../../cli/plan/config";
 import { egressRulesOf, judgeEgress } from "../../policies/core/egress";
 import { ProviderSimulator, resolve, settle, simulate } from "../helpers/mocks";
 
@@ -27,25 +28,13 @@ const project = readYaml<{ name: string; main?: string; config: Record<string, C
 );
 const stack = readYaml<{ config: Record<string, unknown> }>("Pulumi.dev.yaml");
 
-/** The configuration the CLI hands the program: defaults, then the stack file, as strings. */
-function stackConfig(): Record<string, string> {
-  const values: Record<string, string> = {};
-  const put = (key: string, v: unknown) => {
-    const full = key.includes(":") ? key : `${project.name}:${key}`;
-    values[full] = typeof v === "string" ? v : JSON.stringify(v);
-  };
-  for (const [key, spec] of Object.entries(project.config))
-    if ("default" in spec) put(key, spec.default);
-  for (const [key, v] of Object.entries(stack.config)) put(key, v);
-  return values;
-}
-
 let sim: ProviderSimulator;
 let program: Record<string, unknown>;
 
 beforeAll(async () => {
   sim = await simulate({ region: "eu-west-1", project: "mailguard", stack: "dev" });
-  pulumi.runtime.setAllConfig(stackConfig());
+  // The configuration the CLI hands the program: the defaults, then the stack file, as strings.
+  pulumi.runtime.setAllConfig(loadStackConfig(path.join(ROOT, "Pulumi.dev.yaml"), ROOT).values);
   program = await import("../../index");
   await resolve(program.smtp as pulumi.Output<unknown>);
   await settle(sim);

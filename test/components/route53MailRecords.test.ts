@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MailDnsRecord } from "../../components/common";
+import { SES_RECORDS } from "../helpers/mail-records";
 import { Route53MailRecords, Route53MailRecordsArgs } from "../../components/route53MailRecords";
 import {
   expectRefusal,
@@ -27,34 +28,6 @@ const LOOKED_UP = "ZQAV4CUE4EC8LI16KBUXP";
 const GOOGLE_SPF = "v=spf1 include:_spf.google.com ~all";
 const DEFAULT_DMARC =
   "v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc-reports@example.com";
-
-const SES_RECORDS: MailDnsRecord[] = [
-  {
-    key: "dkim-0",
-    name: "aaaa._domainkey.example.com",
-    type: "CNAME",
-    content: "aaaa.dkim.amazonses.com",
-    ttl: 3600,
-    purpose: "DKIM (SES Easy DKIM)",
-  },
-  {
-    key: "mail-from-mx",
-    name: "mail.example.com",
-    type: "MX",
-    content: "feedback-smtp.eu-west-1.amazonses.com",
-    priority: 10,
-    ttl: 3600,
-    purpose: "MAIL FROM bounces to SES",
-  },
-  {
-    key: "mail-from-spf",
-    name: "mail.example.com",
-    type: "TXT",
-    content: "v=spf1 include:amazonses.com -all",
-    ttl: 3600,
-    purpose: "MAIL FROM SPF",
-  },
-];
 
 function txt(key: string, name: string, content: string, ttl = 3600): MailDnsRecord {
   return { key, name, type: "TXT", content, ttl, purpose: "user record" };
