@@ -1,6 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { ReportAuthorization } from "../policies/core/dmarc";
+import { SES_FEEDBACK_MX_PRIORITY } from "../policies/core/ses-regions";
 import { quoteTxt } from "../policies/core/txt";
 import {
   ArgumentError,
@@ -174,7 +175,7 @@ export class CloudflareMailRecords extends pulumi.ComponentResource {
           ttl: a.ttl ?? r.ttl,
           proxied: false,
           comment: `Managed by mailguard: ${r.purpose}`,
-          ...(r.type === "MX" ? { priority: r.priority ?? 10 } : {}),
+          ...(r.type === "MX" ? { priority: r.priority ?? SES_FEEDBACK_MX_PRIORITY } : {}),
         },
         adopted === undefined ? { parent: this } : { parent: this, import: adopted },
       );

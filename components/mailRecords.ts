@@ -603,7 +603,8 @@ function recordArg(
   return record;
 }
 
-function dnsName(name: string): string {
+/** A record name as DNS compares it: punycode, lower case, no trailing dot. */
+export function dnsName(name: string): string {
   return checkDomainName(name, { allowUnderscore: true }).name ?? name.toLowerCase();
 }
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ReportAuthorization } from "../policies/core/dmarc";
-import { checkDomainName } from "../policies/core/domain";
+import { SES_FEEDBACK_MX_PRIORITY } from "../policies/core/ses-regions";
 import { joinRoute53Txt, quoteTxt, route53Txt } from "../policies/core/txt";
 import {
   ArgumentError,
@@ -14,6 +14,7 @@ import {
 } from "./common";
 import {
   ApexSpfArgs,
+  dnsName,
   MAIL_RECORDS_ARGUMENTS,
   MailRecordsArgs,
   MailRecordsBackend,
@@ -173,10 +174,6 @@ export interface NormalizedRoute53MailRecordsArgs extends NormalizedMailRecordsA
   sets: Route53RecordSet[];
 }
 
-function normalName(name: string): string {
-  return checkDomainName(name, { allowUnderscore: true }).name ?? name.toLowerCase();
-}
-
 function route53Value(r: MailDnsRecord): pulumi.Input<string> {
   if (r.type === "TXT") {
     return typeof r.content === "string"
@@ -184,7 +181,7 @@ function route53Value(r: MailDnsRecord): pulumi.Input<string> {
       : pulumi.output(r.content).apply(route53Txt);
   }
   if (r.type === "MX") {
-    const priority = r.priority ?? 10;
+    const priority = r.priority ?? SES_FEEDBACK_MX_PRIORITY;
     return typeof r.content === "string"
       ? `${priority} ${r.content}`
       : pulumi.interpolate`${priority} ${r.content}`;
@@ -200,7 +197,7 @@ function route53Value(r: MailDnsRecord): pulumi.Input<string> {
 function recordSets(a: NormalizedMailRecordsArgs, userRecords: number): Route53RecordSet[] {
   const groups = new Map<string, { indices: number[]; records: MailDnsRecord[] }>();
   a.records.forEach((r, i) => {
-    const id = typeof r.name === "string" ? `${normalName(r.name)} ${r.type}` : `key ${r.key}`;
+    const id = typeof r.name === "string" ? `${dnsName(r.name)} ${r.type}` : `key ${r.key}`;
     const group = groups.get(id) ?? { indices: [], records: [] };
     group.indices.push(i);
     group.records.push(r);
@@ -224,7 +221,7 @@ function recordSets(a: NormalizedMailRecordsArgs, userRecords: number): Route53R
         throw new ArgumentError(
           `${source(indices[i])}.ttl`,
           records[i].ttl,
-          `${normalName(first.name as string)} ${first.type} is one record set on Route53, with one TTL, and ${source(indices[j])} in it has TTL ${records[j].ttl}. Fix: Give the records of one name and type the same TTL, or set ttl for all.`,
+          `${dnsName(first.name as string)} ${first.type} is one record set on Route53, with one TTL, and ${source(indices[j])} in it has TTL ${records[j].ttl}. Fix: Give the records of one name and type the same TTL, or set ttl for all.`,
         );
       }
     }
@@ -232,7 +229,7 @@ function recordSets(a: NormalizedMailRecordsArgs, userRecords: number): Route53R
     const adopted = records.map((r) => a.imports[r.key]).find((id) => id !== undefined);
     return {
       key: named.key,
-      name: typeof first.name === "string" ? normalName(first.name) : first.name,
+      name: typeof first.name === "string" ? dnsName(first.name) : first.name,
       type: first.type,
       ttl: a.ttl ?? first.ttl,
       records: records.map(route53Value),

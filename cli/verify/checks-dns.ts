@@ -27,7 +27,8 @@ import {
 } from "../../policies/core/spf";
 import { SpfCheckResult } from "../../policies/core/spf-eval";
 import { joinTxt } from "../../policies/core/txt";
-import { DnsAnswer, DnsLookup, describeMiss, dnsName, MxRecord } from "./dns";
+import { bareName } from "../../policies/core/domain";
+import { DnsAnswer, DnsLookup, describeMiss, MxRecord } from "./dns";
 import { Expectations, isDkimKeyText, StackRecord } from "./expectations";
 import { Check, sectionCheck } from "./report";
 import { checkHostLive, SpfNetwork, spfNetworks, spfRecordsAt, spfTreeLookups } from "./spf-live";
@@ -607,7 +608,7 @@ async function driftCheck(lookup: DnsLookup, e: Expectations): Promise<Check> {
       case "CNAME": {
         const a = await lookup.cname(r.name);
         answer = a;
-        matches = a.status === "ok" && a.records[0] === dnsName(r.content);
+        matches = a.status === "ok" && a.records[0] === bareName(r.content);
         live = a.records.map((t) => `CNAME ${t}`).join(", ");
         break;
       }
@@ -618,7 +619,7 @@ async function driftCheck(lookup: DnsLookup, e: Expectations): Promise<Check> {
           a.status === "ok" &&
           a.records.some(
             (m) =>
-              m.exchange === dnsName(r.content) &&
+              m.exchange === bareName(r.content) &&
               (r.priority === undefined || m.priority === r.priority),
           );
         live = a.records.map((m) => `MX ${m.priority} ${m.exchange}`).join(", ");

@@ -11,6 +11,7 @@
  */
 import { promises as dnsPromises } from "dns";
 import * as net from "net";
+import { bareName } from "../../policies/core/domain";
 
 export type DnsStatus = "ok" | "nxdomain" | "nodata" | "error";
 
@@ -50,11 +51,6 @@ export interface DnsLookup {
 export const MAX_CNAME_CHAIN = 8;
 
 type RecordType = "TXT" | "CNAME" | "A" | "AAAA" | "MX" | "PTR";
-
-/** A DNS name as compared and printed: lower case, no trailing dot. */
-export function dnsName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, "");
-}
 
 /** A resolver address from `HOST[:PORT]`: an IPv4 or IPv6 address (IPv6 with a port in brackets). */
 export function parseResolverAddress(text: string): { host: string; port: number } | undefined {
@@ -137,10 +133,11 @@ export class LiveDns implements DnsLookup {
   }
 
   private lookup(type: RecordType, name: string): Promise<DnsAnswer<unknown>> {
-    const key = `${type} ${dnsName(name)}`;
+    const key = `${type} ${bareName(name)}`;
     let answer = this.cache.get(key);
     if (answer === undefined) {
-      answer = type === "CNAME" ? this.ask(type, dnsName(name)) : this.follow(type, dnsName(name));
+      answer =
+        type === "CNAME" ? this.ask(type, bareName(name)) : this.follow(type, bareName(name));
       this.cache.set(key, answer);
     }
     return answer;
@@ -155,7 +152,7 @@ export class LiveDns implements DnsLookup {
       if (answer.status === "ok" || answer.status === "error") return { ...answer, name, chain };
       const alias = await this.ask("CNAME", current);
       if (alias.status !== "ok") return { ...answer, name, chain };
-      const target = dnsName(alias.records[0] as string);
+      const target = bareName(alias.records[0] as string);
       if (chain.includes(target) || target === name || chain.length >= MAX_CNAME_CHAIN) {
         return { name, status: "error", records: [], chain, error: "CNAME loop or chain too long" };
       }
@@ -185,17 +182,17 @@ export class LiveDns implements DnsLookup {
       case "TXT":
         return (await this.resolver.resolveTxt(name)).map((strings) => strings.join(""));
       case "CNAME":
-        return (await this.resolver.resolveCname(name)).map(dnsName);
+        return (await this.resolver.resolveCname(name)).map(bareName);
       case "A":
         return this.resolver.resolve4(name);
       case "AAAA":
         return this.resolver.resolve6(name);
       case "MX":
         return (await this.resolver.resolveMx(name))
-          .map((r) => ({ priority: r.priority, exchange: dnsName(r.exchange) || "." }))
+          .map((r) => ({ priority: r.priority, exchange: bareName(r.exchange) || "." }))
           .sort((x, y) => x.priority - y.priority || x.exchange.localeCompare(y.exchange));
       case "PTR":
-        return (await this.resolver.resolvePtr(name)).map(dnsName);
+        return (await this.resolver.resolvePtr(name)).map(bareName);
     }
   }
 }

@@ -7,7 +7,7 @@
 import { isSameOrSubdomain } from "../../policies/core/domain";
 import { joinTxt } from "../../policies/core/txt";
 import { REGION_PATTERN, resolveSesRegion } from "../../policies/core/ses-regions";
-import { dnsName } from "./dns";
+import { bareName } from "../../policies/core/domain";
 
 /** `pulumi stack output --json` without `--show-secrets` prints secrets as this. */
 export const HIDDEN_SECRET = "[secret]";
@@ -135,7 +135,7 @@ export function readStackOutputs(outputs: unknown): StackFacts {
     /\._report\._dmarc\./i.test(v.name);
   const records = prefer("dnsRecords", isRecordList);
   facts.records = (records ?? []).map((r) => ({
-    name: dnsName(String(r.name)),
+    name: bareName(String(r.name)),
     type: String(r.type).toUpperCase(),
     content: String(r.content),
     priority: num(r.priority),
@@ -145,7 +145,7 @@ export function readStackOutputs(outputs: unknown): StackFacts {
   const isAuthList = (v: unknown): v is Json[] =>
     Array.isArray(v) && v.length > 0 && v.every(isAuthorization);
   facts.reportAuthorizations = (prefer("dmarcReportAuthorizations", isAuthList) ?? []).map((a) => ({
-    name: dnsName(String(a.name)),
+    name: bareName(String(a.name)),
     content: String(a.content),
   }));
 
@@ -154,7 +154,7 @@ export function readStackOutputs(outputs: unknown): StackFacts {
   if (arn !== undefined) {
     const m = IDENTITY_ARN.exec(arn)!;
     facts.identityArn = arn;
-    facts.identityDomain = dnsName(m[2]);
+    facts.identityDomain = bareName(m[2]);
     facts.region = m[1];
   }
   const isRegion = (v: unknown): v is string => typeof v === "string" && REGION_PATTERN.test(v);
@@ -279,7 +279,7 @@ export function expectationsFor(
   let mailFromDomain = `mail.${domain}`;
   let mailFromSource = "mailguard's default, mail.<domain>";
   if (ses?.mailFromDomain !== undefined && ses.mailFromDomain !== "") {
-    mailFromDomain = dnsName(ses.mailFromDomain);
+    mailFromDomain = bareName(ses.mailFromDomain);
     mailFromSource = "SES (MailFromAttributes)";
   } else if (stackMx !== undefined) {
     mailFromDomain = stackMx.name;
@@ -291,7 +291,7 @@ export function expectationsFor(
     domain,
     region,
     dkimDomain:
-      ses?.signingHostedZone !== undefined ? dnsName(ses.signingHostedZone) : facts.dkimDomain,
+      ses?.signingHostedZone !== undefined ? bareName(ses.signingHostedZone) : facts.dkimDomain,
     tableDkimDomain: facts.dkimDomain,
     dkim,
     mailFromDomain,

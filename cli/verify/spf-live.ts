@@ -14,7 +14,8 @@ import {
   SpfTempError,
 } from "../../policies/core/spf-eval";
 import { analyzeSpf, isSpfRecord } from "../../policies/core/spf";
-import { DnsAnswer, DnsLookup, dnsName } from "./dns";
+import { bareName } from "../../policies/core/domain";
+import { DnsAnswer, DnsLookup } from "./dns";
 
 /** A run stopped at a name whose answer is not known yet. */
 class NotYetLookedUp extends Error {}
@@ -46,7 +47,7 @@ export async function checkHostLive(
     const answer =
       (kind: Kind) =>
       (name: string): string[] => {
-        const key = `${kind} ${dnsName(name)}`;
+        const key = `${kind} ${bareName(name)}`;
         const found = known.get(key);
         if (found === undefined) {
           missing.set(key, { kind, name });
@@ -101,7 +102,7 @@ export async function spfRecordsAt(dns: DnsLookup, name: string): Promise<SpfRec
 export async function spfTreeLookups(dns: DnsLookup, domain: string): Promise<number> {
   const seen = new Set<string>();
   const walk = async (name: string, depth: number): Promise<number> => {
-    const key = dnsName(name);
+    const key = bareName(name);
     if (seen.has(key) || depth > 10) return 0;
     seen.add(key);
     const { records } = await spfRecordsAt(dns, key);
@@ -143,7 +144,7 @@ export async function spfNetworks(dns: DnsLookup, domain: string): Promise<SpfNe
   const networks: SpfNetwork[] = [];
   const seen = new Set<string>();
   const walk = async (name: string, depth: number): Promise<void> => {
-    const key = dnsName(name);
+    const key = bareName(name);
     if (seen.has(key) || depth > 5) return;
     seen.add(key);
     const { records } = await spfRecordsAt(dns, key);

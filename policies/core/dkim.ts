@@ -1,5 +1,5 @@
 import { createPublicKey, KeyObject } from "crypto";
-import { checkDomainName } from "./domain";
+import { bareName, checkDomainName } from "./domain";
 import { Finding, finding, isUnknown, UNKNOWN } from "./finding";
 import {
   GLOBAL_DKIM_DOMAIN,
@@ -489,10 +489,6 @@ export function buildDkimKeyRecord(spkiBase64: string): string {
 const EASY_DKIM_NAME = /^([a-z0-9]{32})\._domainkey\.(.+)$/;
 const EASY_DKIM_TARGET = /^([a-z0-9]{32})\.(dkim\.(?:[a-z0-9-]+\.)?amazonses\.com)$/;
 
-function dnsName(value: string): string {
-  return value.trim().toLowerCase().replace(/\.$/, "");
-}
-
 function holdsUnknown(value: string): boolean {
   return isUnknown(value) || value.includes(UNKNOWN);
 }
@@ -573,8 +569,8 @@ export function checkEasyDkimCname(
   const nameKnown = !holdsUnknown(name);
   const targetKnown = !holdsUnknown(target);
   const expected = expectedDkimDomain(options);
-  const n = nameKnown ? EASY_DKIM_NAME.exec(dnsName(name)) : null;
-  const t = targetKnown ? EASY_DKIM_TARGET.exec(dnsName(target)) : null;
+  const n = nameKnown ? EASY_DKIM_NAME.exec(bareName(name)) : null;
+  const t = targetKnown ? EASY_DKIM_TARGET.exec(bareName(target)) : null;
   if (nameKnown) {
     if (!n || checkDomainName(n[2]).name === undefined) {
       findings.push(

@@ -149,6 +149,14 @@ function normalizeForCompare(name: string): string {
   return n.endsWith(".") ? n.slice(0, -1) : n;
 }
 
+/**
+ * A DNS name as names are compared: trimmed, lower case, without a trailing dot (no IDN
+ * conversion; `checkDomainName` gives the punycode form).
+ */
+export function bareName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, "");
+}
+
 /** True when `name` equals `parent` or lies under it (case-insensitive, trailing dot ignored). */
 export function isSameOrSubdomain(name: string, parent: string): boolean {
   const n = normalizeForCompare(name);

@@ -1,4 +1,5 @@
 import { editDistance, Finding, finding } from "./finding";
+import { bareName } from "./domain";
 
 /**
  * SES facts, region by region: where SES runs, its SMTP endpoint (and FIPS endpoint), the domain
@@ -179,7 +180,7 @@ export function isSesDkimDomainShape(domain: string): boolean {
  * `<token>.dkim.<region>.amazonses.com`)? Case-insensitive, a trailing dot tolerated.
  */
 export function isUnderSesDkimDomain(host: string): boolean {
-  const labels = host.trim().toLowerCase().replace(/\.$/, "").split(".");
+  const labels = bareName(host).split(".");
   return labels.some((_, i) => i > 0 && isSesDkimDomainShape(labels.slice(i).join(".")));
 }
 

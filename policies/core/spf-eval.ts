@@ -3,7 +3,7 @@
  * networking: offline plans and tests answer from fixtures. The grammar it relies on is spf.ts's.
  */
 import * as ipaddr from "ipaddr.js";
-import { checkDomainName } from "./domain";
+import { bareName, checkDomainName } from "./domain";
 import { EXPLAIN_ONLY_MACRO_LETTERS, SpfQualifier, SpfTerm, analyzeSpf, isSpfRecord } from "./spf";
 
 export type SpfResult =
@@ -111,11 +111,6 @@ class SpfPermError extends Error {
     super(message);
     this.detail = { ...detail, chain: [...detail.chain] };
   }
-}
-
-/** A domain as loop detection compares it: lower case, without a trailing dot. */
-function bareDomain(name: string): string {
-  return name.toLowerCase().replace(/\.$/, "");
 }
 
 const QUALIFIER_RESULT: Record<SpfQualifier, SpfResult> = {
@@ -230,11 +225,12 @@ class Evaluation {
     } catch {
       found = [];
     }
-    const bare = (n: string): string => n.toLowerCase().replace(/\.$/, "");
-    const d = bare(domain);
+    const d = bareName(domain);
     const best =
-      found.find((n) => bare(n) === d) ?? found.find((n) => bare(n).endsWith(`.${d}`)) ?? found[0];
-    this.validated = best === undefined ? "unknown" : bare(best);
+      found.find((n) => bareName(n) === d) ??
+      found.find((n) => bareName(n).endsWith(`.${d}`)) ??
+      found[0];
+    this.validated = best === undefined ? "unknown" : bareName(best);
     return this.validated;
   }
 
@@ -336,10 +332,10 @@ class Evaluation {
    */
   private nextDomain(term: SpfTerm, domain: string): string {
     const next = this.target(term, domain);
-    if (this.chain.includes(bareDomain(next))) {
+    if (this.chain.includes(bareName(next))) {
       throw new SpfPermError(
-        `${JSON.stringify(term.text)} at ${domain} leads back to ${bareDomain(next)} (${[...this.chain, bareDomain(next)].join(" -> ")})`,
-        { kind: "loop", chain: this.chain, term: term.text, target: bareDomain(next) },
+        `${JSON.stringify(term.text)} at ${domain} leads back to ${bareName(next)} (${[...this.chain, bareName(next)].join(" -> ")})`,
+        { kind: "loop", chain: this.chain, term: term.text, target: bareName(next) },
       );
     }
     return next;
@@ -425,7 +421,7 @@ class Evaluation {
         if (inner.result === "permerror") {
           throw new SpfPermError(
             inner.reason,
-            inner.error ?? { kind: "invalid-record", chain: [...this.chain, bareDomain(next)] },
+            inner.error ?? { kind: "invalid-record", chain: [...this.chain, bareName(next)] },
           );
         }
         if (inner.result === "none") {
@@ -433,7 +429,7 @@ class Evaluation {
             kind: "no-record",
             chain: this.chain,
             term: term.text,
-            target: bareDomain(next),
+            target: bareName(next),
           });
         }
         return false;
@@ -461,7 +457,7 @@ class Evaluation {
   }
 
   checkHost(domain: string): SpfCheckResult {
-    this.chain.push(bareDomain(domain));
+    this.chain.push(bareName(domain));
     try {
       return this.evaluate(domain);
     } finally {
@@ -499,7 +495,7 @@ class Evaluation {
     try {
       for (const term of mechanisms) {
         if (this.mechanismMatches(term, domain)) {
-          this.matchSteps.push({ domain: bareDomain(domain), term: term.text });
+          this.matchSteps.push({ domain: bareName(domain), term: term.text });
           const result = QUALIFIER_RESULT[term.qualifier ?? "+"];
           const explanation =
             result === "fail" ? this.explanation(modifier("exp"), domain) : undefined;
@@ -523,7 +519,7 @@ class Evaluation {
               kind: "no-record",
               chain: [...this.chain],
               term: redirect.text,
-              target: bareDomain(next),
+              target: bareName(next),
             },
           };
         }

@@ -1,4 +1,4 @@
-import { SpfResolver, SpfVoidType, isSpfRecord } from "../core";
+import { SpfResolver, SpfVoidType, bareName, isSpfRecord } from "../core";
 import { NameIndex, StackRecord, mxHostOf, recordUnknownField } from "./dns";
 import { VALUE_FIELDS } from "./record-policy";
 import { UnknownField } from "./region";
@@ -36,10 +36,6 @@ export interface StackDnsOptions {
 /** CNAME hops followed within the stack before a name counts as unknown (RFC 1034 chains). */
 const MAX_CNAME_HOPS = 8;
 const UNKNOWN_ZONE = "(unknown zone)";
-
-function bare(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, "");
-}
 
 /** A record whose name (or zone) is unknown during preview: it may stand at any name of its zone. */
 interface Unplaced {
@@ -97,7 +93,7 @@ export class StackDns {
 
   /** The stack's answer for `name` and `type`. */
   answer(name: string, type: StackDnsType): StackAnswer {
-    return this.lookup(bare(name), type, 0);
+    return this.lookup(bareName(name), type, 0);
   }
 
   private lookup(name: string, type: StackDnsType, hops: number): StackAnswer {
@@ -133,7 +129,7 @@ export class StackDns {
       if (hops >= MAX_CNAME_HOPS) {
         return { status: "unknown", values: [], uncertain };
       }
-      const next = this.lookup(bare(cname.view.values[0]), type, hops + 1);
+      const next = this.lookup(bareName(cname.view.values[0]), type, hops + 1);
       return { ...next, uncertain: uncertain ?? next.uncertain };
     }
     const typed = here.filter((r) => r.view.type === type);
@@ -185,7 +181,7 @@ export class StackDns {
    * the stack does not publish there does not exist.
    */
   decides(name: string): boolean {
-    return this.zoneOf(bare(name)) !== undefined;
+    return this.zoneOf(bareName(name)) !== undefined;
   }
 
   /** A name without records of `type` in the stack: void when a declared zone holds it. */
@@ -253,23 +249,23 @@ export class StackSpfResolver implements SpfResolver {
   }
 
   private noteUnknown(name: string): void {
-    if (!this.unknownNames.includes(bare(name))) {
-      this.unknownNames.push(bare(name));
+    if (!this.unknownNames.includes(bareName(name))) {
+      this.unknownNames.push(bareName(name));
     }
   }
 
   txt(name: string): string[] {
-    if (this.override !== undefined && bare(name) === this.override.name) {
+    if (this.override !== undefined && bareName(name) === this.override.name) {
       return [...this.override.values];
     }
     const answer = this.ask(name, "TXT");
     if (answer.status === "unknown") {
-      return this.outsideTxt(bare(name));
+      return this.outsideTxt(bareName(name));
     }
     if (!answer.values.some(isSpfRecord) && !this.dns.decides(name)) {
       // Other TXT records in a zone the stack does not declare: an SPF record may stand beside them.
       this.noteUnknown(name);
-      return this.outsideTxt(bare(name));
+      return this.outsideTxt(bareName(name));
     }
     return answer.values;
   }
